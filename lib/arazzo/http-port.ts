@@ -1,0 +1,37 @@
+/**
+ * The one seam between the Arazzo interpreter (pure, no I/O) and the network. The interpreter builds the request
+ * (absolute URL already checked against the configured origin) and hands it to `send`; the Amberflo HTTP layer
+ * (`lib/amberflo/http.ts`) implements it with the shared ky instance, and tests may pass any loopback implementation.
+ */
+
+export type HttpRequest = {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+  /** Absolute URL on the configured server. */
+  readonly url: string;
+  /** Header names lower-cased. `x-api-key` is added by the HTTP layer unless the document set it. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Serialised body, when there is one. */
+  readonly body?: string;
+};
+
+export type HttpResponse = {
+  readonly status: number;
+  /** Header names lower-cased; repeated headers comma-joined. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Raw body text (possibly empty). The interpreter parses JSON itself. */
+  readonly bodyText: string;
+};
+
+export type SendOptions = {
+  /** Aborts the request: the run's deadline or the Lambda's early-timeout signal. */
+  readonly signal: AbortSignal;
+  /** Per-request timeout, already capped by the run's remaining time. */
+  readonly timeoutMs: number;
+};
+
+/**
+ * Sends one request and resolves with any HTTP status (a 4xx/5xx is an answer, not a throw).
+ * Rejects only when no answer arrived (network, timeout, abort, oversize body), with an `AppError`
+ * (`AmberfloUnavailableError` from the Amberflo layer) whose message never contains the API key.
+ */
+export type Send = (request: HttpRequest, options: SendOptions) => Promise<HttpResponse>;

@@ -1,0 +1,30 @@
+import { defineConfig } from 'vitest/config';
+import { SummaryReporter } from './test/helpers/summary-reporter.ts';
+
+export default defineConfig({
+  test: {
+    reporters: ['default', new SummaryReporter()],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          testTimeout: 10_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+    coverage: {
+      provider: 'v8',
+      include: ['lib/**'],
+      exclude: ['lib/local/**', 'lib/cli/**', 'lib/amberflo/emulator/**'],
+    },
+  },
+});
