@@ -35,3 +35,29 @@ export type SendOptions = {
  * (`AmberfloUnavailableError` from the Amberflo layer) whose message never contains the API key.
  */
 export type Send = (request: HttpRequest, options: SendOptions) => Promise<HttpResponse>;
+
+/** Why a workflow run failed (arazzo.md §7). */
+export type FailureReason =
+  | 'criteria'
+  | 'end-action'
+  | 'transport'
+  | 'timeout'
+  | 'deadline'
+  | 'step-budget'
+  | 'evaluation';
+
+/** What the interpreter knows about a failed step when it asks for a code. */
+export type StepFailure = {
+  readonly reason: FailureReason;
+  /** Null when no answer arrived (transport, timeout, deadline) or no request was made. */
+  readonly statusCode: number | null;
+  readonly bodyText?: string;
+  /** What `Send` threw, for transport and timeout failures. */
+  readonly error?: unknown;
+};
+
+/**
+ * Turns a step failure into a stable project code and a short, secret-free message. Injected into the runner so
+ * the interpreter stays API-agnostic; the Amberflo layer provides `classifyWorkflowFailure`.
+ */
+export type ClassifyFailure = (failure: StepFailure) => { code: string; message: string };
