@@ -1,0 +1,181 @@
+import * as z from 'zod';
+import { ConfigError } from './errors.ts';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * Every environment variable the function reads, with its meaning. The schema is the documentation: the README
+ * table and the serverless.yml test are checked against it. AWS endpoints and region are not here on purpose: the
+ * SDK reads AWS_REGION and AWS_ENDPOINT_URL_SQS / _DYNAMODB / _SSM by itself.
+ */
+export const EnvSchema = z
+  .object({
+    AMBERFLO_BASE_URL: z
+      .url({ protocol: /^https?$/ })
+      .default('https://app.amberflo.io')
+      .describe('Amberflo API root (no version prefix); the emulator URL in tests and local runs'),
+    AMBERFLO_API_KEY: z
+      .string()
+      .min(8)
+      .optional()
+      .describe(
+        'The Amberflo API key itself; local runs and tests only. Exactly one of this and _PARAMETER',
+      ),
+    AMBERFLO_API_KEY_PARAMETER: z
+      .string()
+      .regex(/^\/?[A-Za-z0-9_.\-/]{1,2047}$/, 'must be an SSM parameter name')
+      .optional()
+      .describe(
+        'Name of the SSM SecureString holding the Amberflo API key (read at first use, decrypted)',
+      ),
+    AMBERFLO_API_KEY_MAX_AGE_SECONDS: positiveInt(300).describe(
+      'How long the API key read from SSM is cached before it is read again',
+    ),
+    AMBERFLO_PRODUCT_ID: z
+      .string()
+      .min(1)
+      .default('1')
+      .describe("Amberflo's product id (not the plan) sent with every plan assignment"),
+    DEFAULT_PRODUCT_PLAN_ID: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Pricing plan assigned when a message names none; without it productId is required',
+      ),
+    AMBERFLO_HTTP_TIMEOUT_MS: positiveInt(5_000).describe(
+      'Timeout of one Amberflo request; capped by the remaining invocation time',
+    ),
+    DEAD_LETTER_QUEUE_URL: z
+      .url()
+      .describe('Queue that receives failed messages, with the provisioning-failure attribute'),
+    IDEMPOTENCY_TABLE_NAME: z
+      .string()
+      .min(3)
+      .max(255)
+      .describe(
+        'DynamoDB table of the Powertools idempotency records (key `id`, TTL `expiration`)',
+      ),
+    IDEMPOTENCY_TTL_SECONDS: positiveInt(30 * 24 * 3600).describe(
+      'How long a completed provisioning is remembered; longer than the DLQ retention',
+    ),
+    MAX_RECEIVE_COUNT: positiveInt(5).describe(
+      'Receive count at which a retryable failure is dead-lettered by the function itself',
+    ),
+    BATCH_CONCURRENCY: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(5)
+      .describe('How many records of one batch are provisioned at the same time'),
+    DEADLINE_MARGIN_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(3_000)
+      .describe('Time kept back from the invocation for reporting failures and dead-lettering'),
+    POWERTOOLS_SERVICE_NAME: z
+      .string()
+      .min(1)
+      .default('billing-provisioning')
+      .describe('Service name on every log line and metric'),
+    POWERTOOLS_METRICS_NAMESPACE: z
+      .string()
+      .min(1)
+      .default('BillingProvisioning')
+      .describe('CloudWatch namespace of the metrics'),
+    POWERTOOLS_LOG_LEVEL: z
+      .enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'])
+      .default('INFO')
+      .describe('Minimum log level'),
+  })
+  .describe('Environment of the provisioning function');
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Where the Amberflo API key comes from. */
+export type ApiKeySource =
+  | { readonly kind: 'value'; readonly value: string }
+  | { readonly kind: 'parameter'; readonly name: string; readonly maxAgeSeconds: number };
+
+/** The typed configuration the code sees (nested camelCase), parsed once at cold start. */
+export type Config = {
+  readonly amberflo: {
+    readonly baseUrl: string;
+    readonly apiKey: ApiKeySource;
+    readonly productId: string;
+    readonly httpTimeoutMs: number;
+  };
+  readonly defaultProductPlanId?: string;
+  readonly deadLetterQueueUrl: string;
+  readonly idempotency: { readonly tableName: string; readonly ttlSeconds: number };
+  readonly maxReceiveCount: number;
+  readonly batchConcurrency: number;
+  readonly deadlineMarginMs: number;
+  readonly powertools: {
+    readonly serviceName: string;
+    readonly metricsNamespace: string;
+    readonly logLevel: Env['POWERTOOLS_LOG_LEVEL'];
+  };
+};
+
+/** Names of every variable the schema knows, for documentation and template checks. */
+export const ENV_VARIABLE_NAMES = Object.keys(EnvSchema.shape) as readonly (keyof Env)[];
+
+const toApiKeySource = (env: Env): ApiKeySource =>
+  env.AMBERFLO_API_KEY_PARAMETER
+    ? {
+        kind: 'parameter',
+        name: env.AMBERFLO_API_KEY_PARAMETER,
+        maxAgeSeconds: env.AMBERFLO_API_KEY_MAX_AGE_SECONDS,
+      }
+    : { kind: 'value', value: env.AMBERFLO_API_KEY ?? '' };
+
+/**
+ * Parses the environment into a Config. Throws ConfigError listing every problem at once (never the values:
+ * one of them may be the API key).
+ */
+export const loadConfig = (env: Readonly<Record<string, string | undefined>>): Config => {
+  const parsed = EnvSchema.safeParse(env);
+  const issues = parsed.success
+    ? []
+    : parsed.error.issues.map(
+        (issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`,
+      );
+  // Checked outside the schema so that it is reported together with every other problem.
+  const keySources = [env['AMBERFLO_API_KEY'], env['AMBERFLO_API_KEY_PARAMETER']].filter(Boolean);
+  if (keySources.length !== 1) {
+    issues.push(
+      keySources.length === 0
+        ? 'AMBERFLO_API_KEY_PARAMETER: required (or AMBERFLO_API_KEY for local runs)'
+        : 'AMBERFLO_API_KEY_PARAMETER: set only one of AMBERFLO_API_KEY and AMBERFLO_API_KEY_PARAMETER',
+    );
+  }
+  if (!parsed.success || issues.length > 0) {
+    throw new ConfigError(`Invalid environment: ${issues.join('; ')}`, { issues });
+  }
+  const data = parsed.data;
+  return {
+    amberflo: {
+      baseUrl: data.AMBERFLO_BASE_URL.replace(/\/+$/, ''),
+      apiKey: toApiKeySource(data),
+      productId: data.AMBERFLO_PRODUCT_ID,
+      httpTimeoutMs: data.AMBERFLO_HTTP_TIMEOUT_MS,
+    },
+    ...(data.DEFAULT_PRODUCT_PLAN_ID ? { defaultProductPlanId: data.DEFAULT_PRODUCT_PLAN_ID } : {}),
+    deadLetterQueueUrl: data.DEAD_LETTER_QUEUE_URL,
+    idempotency: {
+      tableName: data.IDEMPOTENCY_TABLE_NAME,
+      ttlSeconds: data.IDEMPOTENCY_TTL_SECONDS,
+    },
+    maxReceiveCount: data.MAX_RECEIVE_COUNT,
+    batchConcurrency: data.BATCH_CONCURRENCY,
+    deadlineMarginMs: data.DEADLINE_MARGIN_MS,
+    powertools: {
+      serviceName: data.POWERTOOLS_SERVICE_NAME,
+      metricsNamespace: data.POWERTOOLS_METRICS_NAMESPACE,
+      logLevel: data.POWERTOOLS_LOG_LEVEL,
+    },
+  };
+};

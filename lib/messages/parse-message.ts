@@ -1,0 +1,129 @@
+import type * as z from 'zod';
+import { InvalidMessageError, UnsupportedEventError } from '../errors.ts';
+import {
+  type AccountCreatedMessage,
+  AccountCreatedMessageSchema,
+} from './account-created-message.ts';
+
+/** Largest SQS body accepted, in UTF-8 bytes. An account-created event is a few hundred bytes. */
+export const MAX_BODY_BYTES = 64 * 1024;
+/** Deepest JSON nesting accepted (objects and arrays), envelopes included. */
+export const MAX_DEPTH = 10;
+/** How many envelopes may be nested (e.g. EventBridge → SNS → SQS). */
+const MAX_ENVELOPES = 3;
+
+/** Event names that mean "account created", compared without case and punctuation. */
+const ACCOUNT_CREATED = new Set(['accountcreated']);
+const normaliseEventName = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+type JsonObject = Record<string, unknown>;
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Depth of a parsed JSON value, walked iteratively so a hostile document cannot overflow the stack. */
+const depthOf = (root: unknown): number => {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[root, 0]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [value, depth] = item;
+    if (typeof value !== 'object' || value === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_DEPTH) return deepest;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+};
+
+const parseJson = (text: string, what: string): unknown => {
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new InvalidMessageError(`${what} is larger than ${MAX_BODY_BYTES} bytes`, {
+      issues: [`${what}: larger than ${MAX_BODY_BYTES} bytes`],
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new InvalidMessageError(
+      `${what} is not JSON`,
+      { issues: [`${what}: not JSON`] },
+      { cause },
+    );
+  }
+  if (depthOf(json) > MAX_DEPTH) {
+    throw new InvalidMessageError(`${what} is nested deeper than ${MAX_DEPTH} levels`, {
+      issues: [`${what}: nested deeper than ${MAX_DEPTH} levels`],
+    });
+  }
+  return json;
+};
+
+const unsupported = (kind: string, name: string) =>
+  // The event name is producer-controlled; keep it short and printable in the error.
+  new UnsupportedEventError(
+    `Unsupported ${kind} "${name.slice(0, 64).replace(/[^\x20-\x7E]/g, '?')}"`,
+  );
+
+/**
+ * Removes at most one envelope: an SNS notification (its `Message` is JSON text) or an EventBridge event (its
+ * `detail`). Returns undefined when the value is not an envelope.
+ */
+const unwrapOnce = (value: JsonObject): unknown => {
+  const snsType = value['Type'];
+  if (typeof snsType === 'string' && ('Message' in value || 'TopicArn' in value)) {
+    if (snsType !== 'Notification') throw unsupported('SNS message type', snsType);
+    const message = value['Message'];
+    if (typeof message !== 'string') {
+      throw new InvalidMessageError('SNS notification has no Message text', {
+        issues: ['Message: expected a JSON string'],
+      });
+    }
+    return parseJson(message, 'SNS Message');
+  }
+  const detailType = value['detail-type'];
+  if (typeof detailType === 'string' && 'detail' in value) {
+    if (!ACCOUNT_CREATED.has(normaliseEventName(detailType))) {
+      throw unsupported('EventBridge detail-type', detailType);
+    }
+    return value['detail'];
+  }
+  return undefined;
+};
+
+const toIssues = (error: z.ZodError): string[] =>
+  error.issues.map((issue) => `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`);
+
+/**
+ * Parses an SQS body into an account-created message. Accepts the raw message, an SNS notification and an
+ * EventBridge event (nested up to three envelopes). Throws InvalidMessageError (not JSON, too large, too deep, schema
+ * failures with field-level `details.issues`) or UnsupportedEventError (another event type or SNS message type).
+ * Error messages never echo field values: they may hold personal data.
+ */
+export const parseAccountCreatedMessage = (body: string): AccountCreatedMessage => {
+  let payload = parseJson(body, 'Body');
+  for (let level = 0; level < MAX_ENVELOPES && isObject(payload); level++) {
+    const inner = unwrapOnce(payload);
+    if (inner === undefined) break;
+    payload = inner;
+  }
+  if (!isObject(payload)) {
+    throw new InvalidMessageError('Message is not a JSON object', {
+      issues: ['(body): expected an object'],
+    });
+  }
+  for (const field of ['type', 'eventType']) {
+    const name = payload[field];
+    if (typeof name === 'string' && !ACCOUNT_CREATED.has(normaliseEventName(name))) {
+      throw unsupported('event type', name);
+    }
+  }
+  const result = AccountCreatedMessageSchema.safeParse(payload);
+  if (!result.success) {
+    const issues = toIssues(result.error);
+    throw new InvalidMessageError(
+      `Message breaks the account-created schema: ${issues.slice(0, 5).join('; ')}`,
+      { issues },
+    );
+  }
+  return result.data;
+};

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { ENV_VARIABLE_NAMES, EnvSchema, loadConfig } from '../../../lib/config.ts';
+import { ConfigError } from '../../../lib/errors.ts';
+import { envFactory } from '../../helpers/factories.ts';
+
+const thrownBy = (fn: () => unknown): unknown => {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+};
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    // Act
+    const config = loadConfig(envFactory({ AMBERFLO_BASE_URL: undefined }));
+    // Assess
+    expect(config.amberflo).toEqual({
+      baseUrl: 'https://app.amberflo.io',
+      apiKey: { kind: 'value', value: 'test-api-key-0123456789' },
+      productId: '1',
+      httpTimeoutMs: 5_000,
+    });
+    expect(config.maxReceiveCount).toBe(5);
+    expect(config.batchConcurrency).toBe(5);
+    expect(config.idempotency.ttlSeconds).toBe(30 * 24 * 3600);
+    expect(config.defaultProductPlanId).toBeUndefined();
+  });
+
+  it('reads the API key parameter name with its cache age', () => {
+    // Act
+    const config = loadConfig(
+      envFactory({
+        AMBERFLO_API_KEY: undefined,
+        AMBERFLO_API_KEY_PARAMETER: '/billing-provisioning/dev/amberflo-api-key',
+        AMBERFLO_API_KEY_MAX_AGE_SECONDS: '60',
+      }),
+    );
+    // Assess
+    expect(config.amberflo.apiKey).toEqual({
+      kind: 'parameter',
+      name: '/billing-provisioning/dev/amberflo-api-key',
+      maxAgeSeconds: 60,
+    });
+  });
+
+  it('lists every missing variable in one ConfigError', () => {
+    // Act
+    const error = thrownBy(() => loadConfig({}));
+    // Assess
+    expect(error).toBeInstanceOf(ConfigError);
+    const issues = (error as ConfigError).details.issues ?? [];
+    expect(issues.map((issue) => issue.split(':')[0]).sort()).toEqual([
+      'AMBERFLO_API_KEY_PARAMETER',
+      'DEAD_LETTER_QUEUE_URL',
+      'IDEMPOTENCY_TABLE_NAME',
+    ]);
+  });
+
+  it.each([
+    ['MAX_RECEIVE_COUNT', '0'],
+    ['BATCH_CONCURRENCY', 'many'],
+    ['AMBERFLO_HTTP_TIMEOUT_MS', '-1'],
+    ['AMBERFLO_BASE_URL', 'ftp://example.com'],
+    ['DEAD_LETTER_QUEUE_URL', 'not a url'],
+    ['IDEMPOTENCY_TABLE_NAME', 'ab'],
+    ['POWERTOOLS_LOG_LEVEL', 'LOUD'],
+  ])('rejects an invalid %s', (name, value) => {
+    // Act
+    const error = thrownBy(() => loadConfig(envFactory({ [name]: value })));
+    // Assess
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).details.issues?.[0]).toMatch(new RegExp(`^${name}:`));
+  });
+
+  it('refuses both an API key and a key parameter, without echoing the key', () => {
+    // Act
+    const error = thrownBy(() =>
+      loadConfig(envFactory({ AMBERFLO_API_KEY_PARAMETER: '/billing/key' })),
+    );
+    // Assess
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain('set only one');
+    expect((error as ConfigError).message).not.toContain('test-api-key-0123456789');
+  });
+
+  it('documents every variable', () => {
+    // Act
+    const undocumented = ENV_VARIABLE_NAMES.filter((name) => !EnvSchema.shape[name].description);
+    // Assess
+    expect(undocumented).toEqual([]);
+    expect(ENV_VARIABLE_NAMES).toContain('DEAD_LETTER_QUEUE_URL');
+  });
+});
