@@ -1,0 +1,265 @@
+/**
+ * THE classifier of Amberflo failures (amberflo-api.md §5): every HTTP answer, transport failure and workflow step
+ * failure that involves Amberflo becomes one of AMBERFLO_UNAVAILABLE, AMBERFLO_AUTH, AMBERFLO_REJECTED (or UNEXPECTED
+ * for workflow defects). Messages and details are scrubbed of the API key before they leave this module.
+ */
+
+import type { ClassifyFailure, StepFailure } from '../arazzo/http-port.ts';
+import {
+  AmberfloAuthError,
+  AmberfloRejectedError,
+  AmberfloUnavailableError,
+  type AppError,
+  type ErrorCode,
+  type ErrorDetails,
+  isAppError,
+  redactSecrets,
+  UnexpectedError,
+} from '../errors.ts';
+
+/** What a caller knows about the failing call, beyond the status and body. */
+export type ClassifyContext = {
+  /** The workflow step or client method, copied into the error details. */
+  readonly step?: string;
+  /** Values that must never appear in a message (the API key, whatever the request carried). */
+  readonly secrets?: readonly string[];
+  /** Response headers, lower-cased names; `retry-after` is kept as `retryAfterSeconds`. */
+  readonly headers?: Readonly<Record<string, string>>;
+};
+
+/** Why no answer arrived; the word appears in the error message. */
+export type TransportFailureKind = 'network' | 'timeout' | 'aborted' | 'oversize';
+
+const MAX_TEXT = 300;
+
+/** Echoes of an API key header in text we did not write (an error body, a proxy page). */
+const API_KEY_ECHO = /(x-api-key["']?\s*[:=]\s*["']?)[^\s"',;}]+/gi;
+
+/**
+ * Returns a function that removes the given secrets, and anything that looks like an echoed `X-API-KEY` header, from
+ * a text. `secrets` may be a function so that keys learnt later (a rotated key) are covered too.
+ */
+export const createSecretScrubber = (
+  secrets: readonly string[] | (() => readonly string[]) = [],
+): ((text: string) => string) => {
+  return (text: string) => {
+    const list = typeof secrets === 'function' ? secrets() : secrets;
+    return redactSecrets(text, list).replace(API_KEY_ECHO, '$1[REDACTED]');
+  };
+};
+
+const truncate = (text: string): string =>
+  text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+
+/** Amberflo's own words: `errorMessage`, else `message`, else the raw text (amberflo-api.md §5.2). */
+const extractAmberfloMessage = (bodyText: string): string | undefined => {
+  const trimmed = bodyText.trim();
+  if (trimmed === '') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(trimmed);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const record = parsed as Record<string, unknown>;
+      for (const key of ['errorMessage', 'message']) {
+        const value = record[key];
+        if (typeof value === 'string' && value.trim() !== '') return value.trim();
+      }
+    }
+  } catch {
+    // Not JSON: fall back to the raw text below.
+  }
+  return trimmed;
+};
+
+/**
+ * Parses a `Retry-After` value (delta-seconds or an HTTP-date) into whole seconds from `now`.
+ * Returns undefined when the value is absent or unreadable.
+ */
+export const parseRetryAfter = (
+  value: string | undefined,
+  now = Date.now(),
+): number | undefined => {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+};
+
+const baseDetails = (context: ClassifyContext | undefined): ErrorDetails =>
+  context?.step === undefined ? {} : { step: context.step };
+
+/**
+ * Classifies an HTTP answer from Amberflo: 408/429/5xx → AMBERFLO_UNAVAILABLE, 401/403 → AMBERFLO_AUTH, any other
+ * status (a 2xx included, when the caller rejects it) → AMBERFLO_REJECTED. Never throws.
+ */
+export const classifyResponse = (
+  status: number,
+  bodyText: string,
+  context?: ClassifyContext,
+): AppError => {
+  const scrub = createSecretScrubber(context?.secrets ?? []);
+  const extracted = extractAmberfloMessage(bodyText);
+  const amberfloMessage = extracted === undefined ? undefined : truncate(scrub(extracted));
+  const details: ErrorDetails = {
+    ...baseDetails(context),
+    httpStatus: status,
+    ...(amberfloMessage === undefined ? {} : { amberfloMessage }),
+  };
+  const where = context?.step === undefined ? '' : ` (${context.step})`;
+  const suffix = amberfloMessage === undefined ? '' : `: ${amberfloMessage}`;
+
+  if (status === 408 || status === 429 || status >= 500) {
+    const retryAfterSeconds = parseRetryAfter(context?.headers?.['retry-after']);
+    return new AmberfloUnavailableError(
+      `Amberflo unavailable${where}: HTTP ${status}${suffix}`,
+      retryAfterSeconds === undefined ? details : { ...details, retryAfterSeconds },
+    );
+  }
+  if (status === 401 || status === 403) {
+    return new AmberfloAuthError(
+      `Amberflo refused the API key${where}: HTTP ${status}${suffix}`,
+      details,
+    );
+  }
+  const verb = status >= 200 && status < 300 ? 'answered unexpectedly' : 'rejected the request';
+  return new AmberfloRejectedError(`Amberflo ${verb}${where}: HTTP ${status}${suffix}`, details);
+};
+
+/** A plain, secret-free copy of a foreign error chain: ky errors hold the Request, and with it our headers. */
+export const sanitizeCause = (
+  thrown: unknown,
+  scrub: (text: string) => string,
+  depth = 0,
+): Error | undefined => {
+  if (depth > 4 || thrown === undefined || thrown === null) return undefined;
+  if (!(thrown instanceof Error)) {
+    return new Error(truncate(scrub(typeof thrown === 'string' ? thrown : 'non-error thrown')));
+  }
+  const inner = sanitizeCause(thrown.cause, scrub, depth + 1);
+  const copy = new Error(
+    truncate(scrub(thrown.message)),
+    inner === undefined ? {} : { cause: inner },
+  );
+  copy.name = thrown.name;
+  const code = (thrown as { code?: unknown }).code;
+  if (typeof code === 'string') Object.assign(copy, { code });
+  copy.stack = `${copy.name}: ${copy.message}`;
+  return copy;
+};
+
+const errorCodeOf = (thrown: unknown, depth = 0): string | undefined => {
+  if (depth > 4 || !(thrown instanceof Error)) return undefined;
+  const code = (thrown as { code?: unknown }).code;
+  return typeof code === 'string' ? code : errorCodeOf(thrown.cause, depth + 1);
+};
+
+const isTimeoutLike = (thrown: unknown): boolean =>
+  thrown instanceof Error && thrown.name === 'TimeoutError';
+
+const isAbortLike = (thrown: unknown): boolean =>
+  thrown instanceof Error && thrown.name === 'AbortError';
+
+/** Builds the AMBERFLO_UNAVAILABLE error for a call that got no answer. */
+export const transportError = (
+  kind: TransportFailureKind,
+  context?: ClassifyContext & { readonly cause?: unknown; readonly detail?: string },
+): AmberfloUnavailableError => {
+  const scrub = createSecretScrubber(context?.secrets ?? []);
+  const where = context?.step === undefined ? '' : ` (${context.step})`;
+  const detail = context?.detail === undefined ? '' : `: ${truncate(scrub(context.detail))}`;
+  const cause = sanitizeCause(context?.cause, scrub);
+  return new AmberfloUnavailableError(
+    `Amberflo unavailable${where}: ${kind}${detail}`,
+    baseDetails(context),
+    cause === undefined ? undefined : { cause },
+  );
+};
+
+/**
+ * Classifies anything a call to Amberflo threw: an AppError is returned unchanged; ky/undici timeouts, aborts and
+ * network errors become AMBERFLO_UNAVAILABLE; anything else becomes UNEXPECTED (a bug).
+ */
+export const classifyThrown = (thrown: unknown, context?: ClassifyContext): AppError => {
+  if (isAppError(thrown)) return thrown;
+  const scrub = createSecretScrubber(context?.secrets ?? []);
+  if (isTimeoutLike(thrown)) return transportError('timeout', { ...context, cause: thrown });
+  if (isAbortLike(thrown)) return transportError('aborted', { ...context, cause: thrown });
+  if (
+    thrown instanceof Error &&
+    (thrown.name === 'NetworkError' || (thrown.name === 'TypeError' && thrown.cause !== undefined))
+  ) {
+    const code = errorCodeOf(thrown.cause);
+    return transportError('network', {
+      ...context,
+      cause: thrown,
+      ...(code === undefined ? {} : { detail: code }),
+    });
+  }
+  const cause = sanitizeCause(thrown, scrub);
+  const where = context?.step === undefined ? '' : ` (${context.step})`;
+  return new UnexpectedError(
+    `Unexpected failure calling Amberflo${where}`,
+    baseDetails(context),
+    cause === undefined ? undefined : { cause },
+  );
+};
+
+/**
+ * Builds a `ClassifyFailure` for the workflow runner that also scrubs the given secrets (for example
+ * `http.knownSecrets`) from messages.
+ */
+export const createWorkflowFailureClassifier = (
+  secrets: readonly string[] | (() => readonly string[]) = [],
+): ClassifyFailure => {
+  return (failure: StepFailure): { code: ErrorCode; message: string } => {
+    const list = typeof secrets === 'function' ? secrets() : secrets;
+    switch (failure.reason) {
+      case 'criteria':
+      case 'end-action': {
+        if (failure.statusCode === null) {
+          return {
+            code: 'UNEXPECTED',
+            message: `Workflow step failed (${failure.reason}) without an answer`,
+          };
+        }
+        const error = classifyResponse(failure.statusCode, failure.bodyText ?? '', {
+          secrets: list,
+        });
+        return { code: error.code, message: error.message };
+      }
+      case 'transport':
+      case 'timeout':
+      case 'deadline': {
+        if (isAppError(failure.error)) {
+          return {
+            code: failure.error.code,
+            message: createSecretScrubber(list)(failure.error.message),
+          };
+        }
+        const kind: TransportFailureKind = failure.reason === 'transport' ? 'network' : 'timeout';
+        const detail = failure.reason === 'deadline' ? 'run deadline reached' : undefined;
+        const error = transportError(kind, {
+          secrets: list,
+          ...(detail === undefined ? {} : { detail }),
+        });
+        return { code: error.code, message: error.message };
+      }
+      case 'step-budget':
+        return {
+          code: 'UNEXPECTED',
+          message: 'Workflow step budget exhausted (a loop in the document)',
+        };
+      case 'evaluation':
+        return { code: 'UNEXPECTED', message: 'Workflow expression could not be evaluated' };
+      default:
+        return { code: 'UNEXPECTED', message: 'Workflow failed for an unknown reason' };
+    }
+  };
+};
+
+/**
+ * Turns a workflow step failure into a stable code and a short message: criteria/end-action by status (a 2xx that
+ * fails its criteria is AMBERFLO_REJECTED), transport/timeout/deadline → AMBERFLO_UNAVAILABLE, defects → UNEXPECTED.
+ */
+export const classifyWorkflowFailure: ClassifyFailure = createWorkflowFailureClassifier();

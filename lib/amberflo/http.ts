@@ -1,0 +1,281 @@
+/**
+ * The whole HTTP policy for Amberflo, in one ky instance shared by every caller (the workflow's `send`, the typed
+ * client, benchmarks).
+ * - retry: 0: retries belong to the workflow's failure actions and to SQS redelivery, so they never multiply.
+ * - throwHttpErrors: false: every status is an answer; callers (criteria, the client) judge it.
+ * - A call that gets no answer (network, timeout, abort, oversize body) rejects with AmberfloUnavailableError.
+ */
+import ky, { type KyInstance } from 'ky';
+import type { HttpRequest, HttpResponse, Send, SendOptions } from '../arazzo/http-port.ts';
+import { DependencyUnavailableError, isAppError, UnexpectedError } from '../errors.ts';
+import { classifyThrown, type TransportFailureKind, transportError } from './classify.ts';
+
+/** Amberflo's API root (amberflo-api.md §1). */
+export const DEFAULT_AMBERFLO_BASE_URL = 'https://app.amberflo.io';
+/** Bodies larger than this are refused before parsing (arazzo.md §12). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+export type AmberfloHttpOptions = {
+  /** API root; the emulator's URL in tests. Default `https://app.amberflo.io`. */
+  readonly baseUrl?: string;
+  /** Called before each request that does not carry its own `x-api-key`; cache inside (SSM). */
+  readonly getApiKey: () => string | Promise<string>;
+  /** Per-request timeout in ms; always capped by the caller's deadline. */
+  readonly timeoutMs: number;
+  /** Test seam; Node's global fetch by default. */
+  readonly fetch?: typeof fetch;
+  /** Default 1 MiB. */
+  readonly maxResponseBytes?: number;
+};
+
+/** Per-call options on top of the port's `SendOptions`. */
+export type AmberfloCallOptions = {
+  readonly signal?: AbortSignal;
+  /** Per-request timeout override (ms). */
+  readonly timeoutMs?: number;
+  /** Absolute deadline (epoch ms) of the whole run; the timeout never exceeds what remains of it. */
+  readonly deadline?: number;
+  /** Names the step or method in error details. */
+  readonly step?: string;
+};
+
+/** A request relative to the configured base URL, for the typed client. */
+export type AmberfloRequest = {
+  readonly method: HttpRequest['method'];
+  /** Path starting with `/`; callers URL-encode ids. */
+  readonly path: string;
+  readonly searchParams?: Readonly<Record<string, string>>;
+  readonly json?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+};
+
+export type AmberfloHttp = {
+  /** The shared ky instance (base URL, no retries, no throw on status, API key hook). */
+  readonly ky: KyInstance;
+  /** Implements the interpreter's `Send` port; also accepts `deadline` and `step`. */
+  readonly send: Send &
+    ((request: HttpRequest, options: SendOptions & AmberfloCallOptions) => Promise<HttpResponse>);
+  /** Sends a request relative to the base URL, with the same bounds and errors as `send`. */
+  readonly request: (
+    request: AmberfloRequest,
+    options?: AmberfloCallOptions,
+  ) => Promise<HttpResponse>;
+  /** The configured origin (`https://app.amberflo.io`); the interpreter refuses any other. */
+  readonly origin: string;
+  /** The configured base URL, without a trailing slash. */
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly maxResponseBytes: number;
+  /** Every API key value this instance has sent so far, for scrubbing messages. */
+  readonly knownSecrets: () => readonly string[];
+};
+
+type TransportFailure = { readonly kind: TransportFailureKind; readonly detail?: string };
+
+const OVERSIZE = Symbol('oversize');
+
+const collectHeaders = (headers: Headers): Record<string, string> => {
+  const result: Record<string, string> = {};
+  // Headers iterates lower-cased names and already comma-joins repeated values.
+  for (const [name, value] of headers) result[name] = value;
+  return result;
+};
+
+/** Reads the body as text, refusing more than `maxBytes`; the signal bounds the read in time. */
+const readBoundedText = async (response: Response, maxBytes: number): Promise<string> => {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw OVERSIZE;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let total = 0;
+  // Bounded: each read consumes bytes, and more than maxBytes stops the loop.
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw OVERSIZE;
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
+};
+
+/**
+ * Creates the Amberflo HTTP layer: one ky instance and the `send`/`request` functions built on it.
+ * Throws UnexpectedError at creation when `baseUrl` is not an http(s) URL.
+ */
+export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp => {
+  const baseUrl = (options.baseUrl ?? DEFAULT_AMBERFLO_BASE_URL).replace(/\/+$/, '');
+  let parsedBase: URL;
+  try {
+    parsedBase = new URL(baseUrl);
+  } catch (cause) {
+    throw new UnexpectedError('Amberflo base URL is not a valid URL', {}, { cause });
+  }
+  if (parsedBase.protocol !== 'https:' && parsedBase.protocol !== 'http:') {
+    throw new UnexpectedError('Amberflo base URL must use http or https');
+  }
+  const origin = parsedBase.origin;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const secrets = new Set<string>();
+  const knownSecrets = (): readonly string[] => [...secrets];
+
+  const instance = ky.create({
+    baseUrl: `${baseUrl}/`,
+    retry: 0,
+    throwHttpErrors: false,
+    redirect: 'error',
+    timeout: options.timeoutMs,
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    hooks: {
+      beforeRequest: [
+        async ({ request }) => {
+          const carried = request.headers.get('x-api-key');
+          if (carried !== null) {
+            // A document may pass the key itself (the seed does); remember it so it is scrubbed too.
+            secrets.add(carried);
+            return;
+          }
+          let key: string;
+          try {
+            key = await options.getApiKey();
+          } catch (cause) {
+            throw new DependencyUnavailableError(
+              'Could not read the Amberflo API key',
+              {},
+              { cause },
+            );
+          }
+          secrets.add(key);
+          request.headers.set('x-api-key', key);
+        },
+      ],
+    },
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
+
+  const call = async (
+    input: string,
+    init: { method: string; headers?: Record<string, string>; body?: string; json?: unknown },
+    callOptions: AmberfloCallOptions,
+  ): Promise<HttpResponse> => {
+    const step = callOptions.step;
+    const context = { secrets: knownSecrets(), ...(step === undefined ? {} : { step }) };
+    const callerSignal = callOptions.signal;
+    const remaining =
+      callOptions.deadline === undefined
+        ? Number.POSITIVE_INFINITY
+        : callOptions.deadline - Date.now();
+    const timeoutMs = Math.min(callOptions.timeoutMs ?? options.timeoutMs, remaining);
+    if (callerSignal?.aborted)
+      throw transportError('aborted', { ...context, detail: 'signal already aborted' });
+    if (timeoutMs <= 0) {
+      throw transportError('timeout', {
+        ...context,
+        detail: 'deadline reached before the request',
+      });
+    }
+    // One signal bounds the whole exchange, the body read included (ky's own timeout stops at the headers).
+    const timeoutSignal = AbortSignal.timeout(timeoutMs);
+    const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal;
+    const failureOf = (thrown: unknown): TransportFailure | undefined => {
+      if (thrown === OVERSIZE)
+        return { kind: 'oversize', detail: `body over ${maxResponseBytes} bytes` };
+      if (callerSignal?.aborted) {
+        const reason: unknown = callerSignal.reason;
+        return reason instanceof Error && reason.name === 'TimeoutError'
+          ? { kind: 'timeout', detail: 'caller deadline' }
+          : { kind: 'aborted' };
+      }
+      if (timeoutSignal.aborted)
+        return { kind: 'timeout', detail: `no answer within ${timeoutMs} ms` };
+      return undefined;
+    };
+    try {
+      const response = await instance(input, {
+        method: init.method,
+        signal,
+        timeout: timeoutMs,
+        ...(init.headers === undefined ? {} : { headers: init.headers }),
+        ...(init.body === undefined ? {} : { body: init.body }),
+        ...(init.json === undefined ? {} : { json: init.json }),
+      });
+      const bodyText = await readBoundedText(response, maxResponseBytes);
+      return { status: response.status, headers: collectHeaders(response.headers), bodyText };
+    } catch (thrown) {
+      if (isAppError(thrown)) throw thrown;
+      const failure = failureOf(thrown);
+      const fresh = { ...context, secrets: knownSecrets() };
+      if (failure !== undefined) {
+        throw transportError(failure.kind, {
+          ...fresh,
+          cause: thrown,
+          ...(failure.detail === undefined ? {} : { detail: failure.detail }),
+        });
+      }
+      throw classifyThrown(thrown, fresh);
+    }
+  };
+
+  const send = async (
+    request: HttpRequest,
+    sendOptions: SendOptions & AmberfloCallOptions,
+  ): Promise<HttpResponse> => {
+    let target: URL;
+    try {
+      target = new URL(request.url);
+    } catch (cause) {
+      throw new UnexpectedError('Request URL is not absolute', {}, { cause });
+    }
+    // Defence in depth: the interpreter already checks, but the key must never travel to another host.
+    if (target.origin !== origin)
+      throw new UnexpectedError('Request URL is not on the Amberflo origin');
+    return call(
+      target.href,
+      {
+        method: request.method,
+        headers: { ...request.headers },
+        ...(request.body === undefined ? {} : { body: request.body }),
+      },
+      sendOptions,
+    );
+  };
+
+  const request = async (
+    req: AmberfloRequest,
+    callOptions: AmberfloCallOptions = {},
+  ): Promise<HttpResponse> => {
+    const query =
+      req.searchParams === undefined ? '' : `?${new URLSearchParams(req.searchParams).toString()}`;
+    // Relative (no leading slash) so a base URL with a path prefix is kept.
+    const input = `${req.path.replace(/^\/+/, '')}${query}`;
+    return call(
+      input,
+      {
+        method: req.method,
+        ...(req.headers === undefined ? {} : { headers: { ...req.headers } }),
+        ...(req.json === undefined ? {} : { json: req.json }),
+      },
+      callOptions,
+    );
+  };
+
+  return {
+    ky: instance,
+    send,
+    request,
+    origin,
+    baseUrl,
+    timeoutMs: options.timeoutMs,
+    maxResponseBytes,
+    knownSecrets,
+  };
+};
