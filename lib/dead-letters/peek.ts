@@ -1,0 +1,94 @@
+import { type DeadLetter, failureCodeOf } from './dead-letter.ts';
+import { type DeadLetterFilter, matchesFilter } from './filter.ts';
+import { changeVisibility, type ScanOptions, type StopReason, scanDeadLetters } from './scan.ts';
+
+/** Progress of a long scan, for a progress bar. */
+export type ScanProgress = { readonly scanned: number; readonly matched: number };
+
+/** A read-only pass: every message is received, held hidden, and given back (visibility 0) at the end. */
+export type PeekOptions = ScanOptions & {
+  readonly filter?: DeadLetterFilter;
+  /** Stop once this many messages matched. */
+  readonly max?: number;
+  readonly onProgress?: (progress: ScanProgress) => void;
+};
+
+/** The outcome of a read-only pass. `notReleased` messages reappear when their visibility timeout ends. */
+export type PeekResult = {
+  readonly scanned: number;
+  readonly matched: number;
+  readonly stoppedBy: StopReason;
+  readonly notReleased: number;
+  readonly error?: string;
+};
+
+/** Peeks use a longer hold than replay so that a long scan does not meet its own messages again. */
+export const DEFAULT_PEEK_VISIBILITY_SECONDS = 60;
+
+/**
+ * Reads the dead-letter queue without consuming it: `onMatch` sees each matching message once, then every message
+ * is made visible again. Holding messages until the end (not giving them back at once) is what lets a scan reach
+ * past the first ten. Never throws for SQS failures: they end the pass and are reported in `error`.
+ */
+export const peekDeadLetters = async (
+  options: PeekOptions,
+  onMatch: (letter: DeadLetter) => void | Promise<void>,
+): Promise<PeekResult> => {
+  const held: string[] = [];
+  let matched = 0;
+  const scan = await scanDeadLetters(
+    { visibilityTimeoutSeconds: DEFAULT_PEEK_VISIBILITY_SECONDS, ...options },
+    async ({ fresh, repeats }) => {
+      for (const message of repeats) held.push(message.ReceiptHandle ?? '');
+      for (const letter of fresh) {
+        held.push(letter.receiptHandle);
+        if (options.max !== undefined && matched >= options.max) continue;
+        if (!matchesFilter(letter, options.filter ?? {})) continue;
+        matched += 1;
+        await onMatch(letter);
+      }
+      options.onProgress?.({ scanned: held.length, matched });
+      return options.max !== undefined && matched >= options.max ? 'stop' : 'continue';
+    },
+  );
+  const notReleased = await changeVisibility(options.sqs, options.queueUrl, held, 0);
+  const result = { scanned: scan.scanned, matched, stoppedBy: scan.stoppedBy, notReleased };
+  return scan.error === undefined ? result : { ...result, error: scan.error };
+};
+
+/** One line of `list` and of a dry run: what an operator needs to decide, without the body. */
+export type DeadLetterSummary = {
+  readonly messageId: string;
+  readonly customerId: string | undefined;
+  readonly code: string;
+  readonly step: string | null;
+  /** Receives before the message was dead-lettered (`attempts`); null without metadata. */
+  readonly receiveCount: number | null;
+  readonly failedAt: string | null;
+  readonly message: string | null;
+  readonly replayCount: number;
+};
+
+/** The summary of one dead letter. */
+export const summarize = (letter: DeadLetter): DeadLetterSummary => ({
+  messageId: letter.messageId,
+  customerId: letter.customerId,
+  code: failureCodeOf(letter),
+  step: letter.failure?.step ?? null,
+  receiveCount: letter.failure?.receiveCount ?? null,
+  failedAt: letter.failure?.failedAt ?? null,
+  message: letter.failure?.message ?? null,
+  replayCount: letter.replayCount,
+});
+
+/** `list` (and dry runs): the matching messages' summaries, with the pass's outcome. */
+export type ListResult = PeekResult & { readonly letters: readonly DeadLetterSummary[] };
+
+/** Lists matching dead letters without consuming them (visible again right after). */
+export const listDeadLetters = async (options: PeekOptions): Promise<ListResult> => {
+  const letters: DeadLetterSummary[] = [];
+  const result = await peekDeadLetters(options, (letter) => {
+    letters.push(summarize(letter));
+  });
+  return { ...result, letters };
+};

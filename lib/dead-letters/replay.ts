@@ -1,0 +1,335 @@
+import {
+  DeleteMessageBatchCommand,
+  type Message,
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { DeadLetter } from './dead-letter.ts';
+import { replayAttributes } from './dead-letter.ts';
+import { type DeadLetterFilter, matchesFilter } from './filter.ts';
+import type { ScanProgress } from './peek.ts';
+import { createRateLimiter } from './rate-limiter.ts';
+import {
+  changeVisibility,
+  describeError,
+  keepHidden,
+  type ScanOptions,
+  type StopReason,
+  scanDeadLetters,
+} from './scan.ts';
+
+/** A message that could not be replayed or purged, and why. It stays in the dead-letter queue. */
+export type EntryFailure = { readonly messageId: string; readonly reason: string };
+
+/** What a replay or purge did. Every matched message ends in exactly one of sent/failed (purge: deleted/failed). */
+export type ConsumeSummary = {
+  readonly scanned: number;
+  readonly matched: number;
+  readonly sent: number;
+  readonly deleted: number;
+  /** Matched but not sent (replay) or not deleted (purge): still in the dead-letter queue. */
+  readonly failed: number;
+  /** Sent to the source queue, but still in the DLQ too: a later replay would send it twice (idempotency absorbs it). */
+  readonly sentButNotDeleted: number;
+  readonly skipped: number;
+  readonly failures: readonly EntryFailure[];
+  readonly sentButNotDeletedIds: readonly string[];
+  readonly stoppedBy: StopReason;
+  readonly error?: string;
+};
+
+/** How a replay or purge selects and paces messages. */
+export type ConsumeOptions = ScanOptions & {
+  readonly filter?: DeadLetterFilter;
+  /** Matched messages to act on at most. */
+  readonly max?: number;
+  /** Messages per second at most. */
+  readonly rate?: number;
+  readonly onProgress?: (progress: ScanProgress & { readonly done: number }) => void;
+};
+
+/** Replay: the messages go back to `sourceQueueUrl`. */
+export type ReplayOptions = ConsumeOptions & { readonly sourceQueueUrl: string };
+
+/** Replay's hold on a batch: long enough for a send and a delete; extended while a low rate makes it wait. */
+export const DEFAULT_REPLAY_VISIBILITY_SECONDS = 30;
+
+/** SendMessageBatch accepts 256 KiB per call in total; this leaves room for the request's own fields. */
+const MAX_BATCH_PAYLOAD_BYTES = 250_000;
+
+const isFifoQueue = (queueUrl: string): boolean => queueUrl.endsWith('.fifo');
+
+const payloadSize = (entry: SendMessageBatchRequestEntry): number => {
+  let size = Buffer.byteLength(entry.MessageBody ?? '');
+  for (const [name, value] of Object.entries(entry.MessageAttributes ?? {})) {
+    size += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '');
+    size += Buffer.byteLength(value.StringValue ?? '') + (value.BinaryValue?.byteLength ?? 0);
+  }
+  return size;
+};
+
+const toSendEntry = (
+  letter: DeadLetter,
+  index: number,
+  fifo: boolean,
+): SendMessageBatchRequestEntry => {
+  const entry: SendMessageBatchRequestEntry = {
+    Id: String(index),
+    MessageBody: letter.body,
+    MessageAttributes: replayAttributes(letter),
+  };
+  if (fifo) {
+    entry.MessageGroupId = letter.messageGroupId ?? letter.customerId ?? letter.messageId;
+    // The DLQ message id is unique per dead letter, so a retried send within 5 minutes is not delivered twice.
+    entry.MessageDeduplicationId = `${letter.messageId}-${letter.replayCount + 1}`.slice(0, 128);
+  }
+  return entry;
+};
+
+/** Splits entries so that no SendMessageBatch call exceeds 10 entries or the payload limit. */
+const chunkEntries = (
+  entries: readonly SendMessageBatchRequestEntry[],
+): SendMessageBatchRequestEntry[][] => {
+  const chunks: SendMessageBatchRequestEntry[][] = [];
+  let current: SendMessageBatchRequestEntry[] = [];
+  let currentSize = 0;
+  for (const entry of entries) {
+    const size = payloadSize(entry);
+    if (
+      current.length > 0 &&
+      (current.length === 10 || currentSize + size > MAX_BATCH_PAYLOAD_BYTES)
+    ) {
+      chunks.push(current);
+      current = [];
+      currentSize = 0;
+    }
+    current.push(entry);
+    currentSize += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+};
+
+type BatchOutcome = { ok: DeadLetter[]; failed: EntryFailure[] };
+
+/** Sends each letter to the source queue; a letter counts as sent only if its own entry succeeded. */
+const sendLetters = async (
+  sqs: SQSClient,
+  queueUrl: string,
+  letters: readonly DeadLetter[],
+): Promise<BatchOutcome> => {
+  const fifo = isFifoQueue(queueUrl);
+  const outcome: BatchOutcome = { ok: [], failed: [] };
+  const entries = letters.map((letter, index) => toSendEntry(letter, index, fifo));
+  for (const chunk of chunkEntries(entries)) {
+    const byId = new Map(chunk.map((entry) => [entry.Id ?? '', letters[Number(entry.Id)]]));
+    try {
+      const response = await sqs.send(
+        new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk }),
+      );
+      for (const success of response.Successful ?? []) {
+        const letter = byId.get(success.Id ?? '');
+        if (letter !== undefined) outcome.ok.push(letter);
+        byId.delete(success.Id ?? '');
+      }
+      for (const failure of response.Failed ?? []) {
+        const letter = byId.get(failure.Id ?? '');
+        if (letter === undefined) continue;
+        outcome.failed.push({
+          messageId: letter.messageId,
+          reason: `${failure.Code ?? 'SendFailed'}: ${failure.Message ?? ''}`.trim(),
+        });
+        byId.delete(failure.Id ?? '');
+      }
+      // An entry SQS reported neither way was not confirmed, so it is not deleted.
+      for (const letter of byId.values()) {
+        if (letter !== undefined)
+          outcome.failed.push({ messageId: letter.messageId, reason: 'No result for entry' });
+      }
+    } catch (error) {
+      for (const letter of byId.values()) {
+        if (letter !== undefined)
+          outcome.failed.push({ messageId: letter.messageId, reason: describeError(error) });
+      }
+    }
+  }
+  return outcome;
+};
+
+/** Deletes the letters from the dead-letter queue, entry by entry. */
+const deleteLetters = async (
+  sqs: SQSClient,
+  queueUrl: string,
+  letters: readonly DeadLetter[],
+): Promise<BatchOutcome> => {
+  const outcome: BatchOutcome = { ok: [], failed: [] };
+  for (let start = 0; start < letters.length; start += 10) {
+    const chunk = letters.slice(start, start + 10);
+    try {
+      const response = await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: chunk.map((letter, index) => ({
+            Id: String(index),
+            ReceiptHandle: letter.receiptHandle,
+          })),
+        }),
+      );
+      const failedIds = new Map(
+        (response.Failed ?? []).map((failure) => [failure.Id ?? '', failure]),
+      );
+      const succeededIds = new Set((response.Successful ?? []).map((success) => success.Id));
+      chunk.forEach((letter, index) => {
+        const failure = failedIds.get(String(index));
+        if (succeededIds.has(String(index)) && failure === undefined) {
+          outcome.ok.push(letter);
+        } else {
+          const reason = failure
+            ? `${failure.Code ?? 'DeleteFailed'}: ${failure.Message ?? ''}`.trim()
+            : 'No result for entry';
+          outcome.failed.push({ messageId: letter.messageId, reason });
+        }
+      });
+    } catch (error) {
+      for (const letter of chunk)
+        outcome.failed.push({ messageId: letter.messageId, reason: describeError(error) });
+    }
+  }
+  return outcome;
+};
+
+type Action = (letters: readonly DeadLetter[]) => Promise<{
+  sent: number;
+  deleted: number;
+  failures: EntryFailure[];
+  sentButNotDeleted: EntryFailure[];
+  /** Letters still held that must be given back (not sent, so not deleted). */
+  release: DeadLetter[];
+}>;
+
+/**
+ * The consuming pass shared by replay and purge: receive, give non-matching messages back at once, act on the
+ * matching ones at the given rate, and stop when the queue yields nothing new. The batch in flight always finishes.
+ */
+const consumeDeadLetters = async (
+  options: ConsumeOptions,
+  act: Action,
+): Promise<ConsumeSummary> => {
+  const visibility = options.visibilityTimeoutSeconds ?? DEFAULT_REPLAY_VISIBILITY_SECONDS;
+  const limiter = createRateLimiter(options.rate);
+  const failures: EntryFailure[] = [];
+  const notDeleted: EntryFailure[] = [];
+  let matched = 0;
+  let skipped = 0;
+  let sent = 0;
+  let deleted = 0;
+  let interruptedWhileWaiting = false;
+  // With a low rate, receive no more than about a second's worth, so messages are not held long.
+  const receiveBatchSize =
+    options.rate === undefined ? 10 : Math.min(10, Math.max(1, Math.floor(options.rate)));
+
+  const scan = await scanDeadLetters(
+    { receiveBatchSize, ...options, visibilityTimeoutSeconds: visibility },
+    async ({ fresh, repeats }) => {
+      const selected: DeadLetter[] = [];
+      const giveBack: string[] = repeats.map((message: Message) => message.ReceiptHandle ?? '');
+      for (const letter of fresh) {
+        const room = options.max === undefined || matched < options.max;
+        if (room && matchesFilter(letter, options.filter ?? {})) {
+          matched += 1;
+          selected.push(letter);
+        } else {
+          skipped += 1;
+          giveBack.push(letter.receiptHandle);
+        }
+      }
+      // Given back at once, so other tools see them; the run's seen-id set keeps it from counting them again.
+      if (giveBack.length > 0) await changeVisibility(options.sqs, options.queueUrl, giveBack, 0);
+      if (selected.length > 0) {
+        const handles = selected.map((letter) => letter.receiptHandle);
+        const stopHiding = keepHidden(options.sqs, options.queueUrl, handles, visibility);
+        try {
+          if (!(await limiter.acquire(selected.length, options.signal))) {
+            // Interrupted before anything was sent: the messages go back untouched.
+            matched -= selected.length;
+            interruptedWhileWaiting = true;
+            await changeVisibility(options.sqs, options.queueUrl, handles, 0);
+            return 'stop';
+          }
+          const outcome = await act(selected);
+          sent += outcome.sent;
+          deleted += outcome.deleted;
+          failures.push(...outcome.failures);
+          notDeleted.push(...outcome.sentButNotDeleted);
+          if (outcome.release.length > 0) {
+            await changeVisibility(
+              options.sqs,
+              options.queueUrl,
+              outcome.release.map((letter) => letter.receiptHandle),
+              0,
+            );
+          }
+        } finally {
+          stopHiding();
+        }
+      }
+      options.onProgress?.({ scanned: matched + skipped, matched, done: deleted });
+      return options.max !== undefined && matched >= options.max ? 'stop' : 'continue';
+    },
+  );
+  const stoppedBy: StopReason = interruptedWhileWaiting ? 'interrupted' : scan.stoppedBy;
+  const summary: ConsumeSummary = {
+    scanned: scan.scanned,
+    matched,
+    sent,
+    deleted,
+    failed: failures.length,
+    sentButNotDeleted: notDeleted.length,
+    skipped,
+    failures,
+    sentButNotDeletedIds: notDeleted.map((entry) => entry.messageId),
+    stoppedBy,
+  };
+  return scan.error === undefined ? summary : { ...summary, error: scan.error };
+};
+
+/**
+ * Replays matching dead letters to the source queue: original body and attributes, without
+ * `provisioning-failure`, with `replay-count` + 1. A dead letter is deleted only after its own send succeeded.
+ * Never throws for SQS failures: they are counted in the summary.
+ */
+export const replayDeadLetters = (options: ReplayOptions): Promise<ConsumeSummary> =>
+  consumeDeadLetters(options, async (letters) => {
+    const send = await sendLetters(options.sqs, options.sourceQueueUrl, letters);
+    const removal = await deleteLetters(options.sqs, options.queueUrl, send.ok);
+    const failedIds = new Set(send.failed.map((failure) => failure.messageId));
+    return {
+      sent: send.ok.length,
+      deleted: removal.ok.length,
+      failures: send.failed,
+      sentButNotDeleted: removal.failed,
+      release: letters.filter((letter) => failedIds.has(letter.messageId)),
+    };
+  });
+
+/** Deletes matching dead letters for good. Never throws for SQS failures: they are counted in the summary. */
+export const purgeDeadLetters = (options: ConsumeOptions): Promise<ConsumeSummary> =>
+  consumeDeadLetters(options, async (letters) => {
+    const removal = await deleteLetters(options.sqs, options.queueUrl, letters);
+    const failedIds = new Set(removal.failed.map((failure) => failure.messageId));
+    return {
+      sent: 0,
+      deleted: removal.ok.length,
+      failures: removal.failed,
+      sentButNotDeleted: [],
+      release: letters.filter((letter) => failedIds.has(letter.messageId)),
+    };
+  });
+
+/** True when every matched message was replayed (sent and deleted) and nothing was left half done. */
+export const isCompleteReplay = (summary: ConsumeSummary): boolean =>
+  summary.failed === 0 &&
+  summary.sentButNotDeleted === 0 &&
+  summary.deleted === summary.matched &&
+  summary.error === undefined;

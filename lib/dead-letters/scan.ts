@@ -1,0 +1,176 @@
+import {
+  ChangeMessageVisibilityBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { DependencyUnavailableError } from '../errors.ts';
+import { type DeadLetter, toDeadLetter } from './dead-letter.ts';
+
+/** Why a scan of the dead-letter queue ended. */
+export type StopReason =
+  | 'drained'
+  | 'max-reached'
+  | 'max-scan'
+  | 'time-limit'
+  | 'interrupted'
+  | 'error';
+
+/** How a scan reads the queue. Every scan is bounded in messages, receives and time. */
+export type ScanOptions = {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  /** How long received messages stay hidden from other readers. */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Long polling: 1 s asks every SQS server, so a short poll's false "empty" does not end a scan early. */
+  readonly waitTimeSeconds?: number;
+  /** Messages to receive at most per call (1–10). */
+  readonly receiveBatchSize?: number;
+  /** Distinct messages to read at most. */
+  readonly maxScan?: number;
+  /** Wall-clock budget of the whole scan. */
+  readonly maxDurationMs?: number;
+  /** Checked between batches: the batch in flight always finishes. */
+  readonly signal?: AbortSignal;
+};
+
+/** What the scan hands over per receive: new messages, and messages already seen in this run. */
+export type ScanBatch = {
+  readonly fresh: readonly DeadLetter[];
+  readonly repeats: readonly Message[];
+};
+
+/** A scan's outcome. `error` is set when an SQS call failed and ended the scan. */
+export type ScanResult = {
+  readonly scanned: number;
+  readonly receives: number;
+  readonly stoppedBy: StopReason;
+  readonly error?: string;
+};
+
+export const DEFAULT_MAX_SCAN = 100_000;
+export const DEFAULT_MAX_DURATION_MS = 30 * 60_000;
+const IDLE_RECEIVES_TO_STOP = 2;
+
+/** The message of a thrown SDK error, never its request (which could hold credentials). */
+export const describeError = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/**
+ * Receives the queue batch by batch until it is drained (two receives in a row bring nothing new), the callback
+ * says stop, or a bound is hit. Ids are deduplicated across the run, so given-back messages are not counted twice.
+ */
+export const scanDeadLetters = async (
+  options: ScanOptions,
+  onBatch: (batch: ScanBatch) => Promise<'continue' | 'stop'>,
+): Promise<ScanResult> => {
+  const maxScan = options.maxScan ?? DEFAULT_MAX_SCAN;
+  const deadline = Date.now() + (options.maxDurationMs ?? DEFAULT_MAX_DURATION_MS);
+  const batchSize = Math.min(10, Math.max(1, Math.floor(options.receiveBatchSize ?? 10)));
+  // Each useful receive brings at least one new id and idle ones end the scan, so this bound is never the limit.
+  const maxReceives = 2 * maxScan + IDLE_RECEIVES_TO_STOP + 1;
+  const seen = new Set<string>();
+  let idle = 0;
+  let receives = 0;
+  const result = (stoppedBy: StopReason, error?: string): ScanResult =>
+    error === undefined
+      ? { scanned: seen.size, receives, stoppedBy }
+      : { scanned: seen.size, receives, stoppedBy, error };
+
+  while (receives < maxReceives) {
+    if (options.signal?.aborted) return result('interrupted');
+    if (Date.now() >= deadline) return result('time-limit');
+    if (seen.size >= maxScan) return result('max-scan');
+    let messages: Message[];
+    try {
+      receives += 1;
+      const response = await options.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: options.queueUrl,
+          MaxNumberOfMessages: Math.min(batchSize, maxScan - seen.size),
+          VisibilityTimeout: options.visibilityTimeoutSeconds ?? 30,
+          WaitTimeSeconds: options.waitTimeSeconds ?? 1,
+          MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
+      messages = response.Messages ?? [];
+    } catch (error) {
+      return result('error', `ReceiveMessage failed: ${describeError(error)}`);
+    }
+    const fresh: DeadLetter[] = [];
+    const repeats: Message[] = [];
+    for (const message of messages) {
+      const id = message.MessageId ?? '';
+      if (seen.has(id)) {
+        repeats.push(message);
+      } else {
+        seen.add(id);
+        fresh.push(toDeadLetter(message));
+      }
+    }
+    idle = fresh.length === 0 ? idle + 1 : 0;
+    let decision: 'continue' | 'stop';
+    try {
+      decision = await onBatch({ fresh, repeats });
+    } catch (error) {
+      return result('error', describeError(error));
+    }
+    if (decision === 'stop') return result('max-reached');
+    if (idle >= IDLE_RECEIVES_TO_STOP) return result('drained');
+  }
+  return result('max-scan');
+};
+
+/**
+ * Sets the visibility of received messages, 10 per call. Visibility 0 gives them back at once.
+ * Returns how many could not be changed (they reappear when their visibility ends anyway); never throws.
+ */
+export const changeVisibility = async (
+  sqs: SQSClient,
+  queueUrl: string,
+  receiptHandles: readonly string[],
+  visibilityTimeoutSeconds: number,
+): Promise<number> => {
+  let failed = 0;
+  for (let start = 0; start < receiptHandles.length; start += 10) {
+    const chunk = receiptHandles.slice(start, start + 10);
+    try {
+      const response = await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: chunk.map((handle, index) => ({
+            Id: String(index),
+            ReceiptHandle: handle,
+            VisibilityTimeout: visibilityTimeoutSeconds,
+          })),
+        }),
+      );
+      failed += response.Failed?.length ?? 0;
+    } catch {
+      failed += chunk.length;
+    }
+  }
+  return failed;
+};
+
+/**
+ * Keeps messages hidden while slow work (a low `--rate`) holds them: extends their visibility every half period.
+ * Returns the function that stops the extension.
+ */
+export const keepHidden = (
+  sqs: SQSClient,
+  queueUrl: string,
+  receiptHandles: readonly string[],
+  visibilityTimeoutSeconds: number,
+): (() => void) => {
+  const timer = setInterval(() => {
+    void changeVisibility(sqs, queueUrl, receiptHandles, visibilityTimeoutSeconds);
+  }, Math.max(1, visibilityTimeoutSeconds) * 500);
+  timer.unref();
+  return () => clearInterval(timer);
+};
+
+/** Wraps a failed setup call (queue attributes, move tasks) in the project's error family. */
+export const toDependencyError = (action: string, error: unknown): DependencyUnavailableError =>
+  new DependencyUnavailableError(`${action} failed: ${describeError(error)}`, {}, { cause: error });
