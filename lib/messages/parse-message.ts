@@ -108,7 +108,7 @@ export const parseAccountCreatedMessage = (body: string): AccountCreatedMessage 
   }
   if (!isObject(payload)) {
     throw new InvalidMessageError('Message is not a JSON object', {
-      issues: ['(body): expected an object'],
+      issues: ['Body: expected an object'],
     });
   }
   for (const field of ['type', 'eventType']) {

@@ -1,0 +1,140 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  createSqsDeadLetterQueue,
+  toDeadLetterMessage,
+} from '../../../lib/dead-letters/dead-letter-queue.ts';
+import {
+  FAILURE_ATTRIBUTE,
+  parseFailureMetadata,
+} from '../../../lib/dead-letters/failure-metadata.ts';
+import {
+  AmberfloUnavailableError,
+  DependencyUnavailableError,
+  InvalidMessageError,
+} from '../../../lib/errors.ts';
+import { accountCreatedFactory, sqsRecordFactory } from '../../helpers/factories.ts';
+
+const queueUrl = 'http://127.0.0.1:9/000000000000/account-created-dlq';
+const failedAt = new Date('2026-01-01T00:00:00.000Z');
+const options = { queueUrl, workflowId: 'provision-account' };
+
+describe('toDeadLetterMessage', () => {
+  it('keeps the body and attributes and adds the failure metadata', () => {
+    // Prepare
+    const record = sqsRecordFactory(accountCreatedFactory(), {
+      messageId: 'msg-1',
+      attributes: { ApproximateReceiveCount: '5' },
+      messageAttributes: {
+        source: { stringValue: 'accounts', dataType: 'String' },
+        priority: { stringValue: '3', dataType: 'Number' },
+        blob: { binaryValue: Buffer.from('hi').toString('base64'), dataType: 'Binary' },
+        [FAILURE_ATTRIBUTE]: { stringValue: '{"old":true}', dataType: 'String' },
+      },
+    });
+    const error = new AmberfloUnavailableError('Amberflo unavailable (createCustomer): HTTP 503', {
+      step: 'createCustomer',
+      httpStatus: 503,
+    });
+    // Act
+    const input = toDeadLetterMessage(record, error, failedAt, options);
+    // Assess
+    expect(input.MessageBody).toBe(record.body);
+    expect(input.MessageAttributes?.['source']).toEqual({
+      DataType: 'String',
+      StringValue: 'accounts',
+    });
+    expect(input.MessageAttributes?.['priority']).toEqual({ DataType: 'Number', StringValue: '3' });
+    expect(Buffer.from(input.MessageAttributes?.['blob']?.BinaryValue ?? []).toString()).toBe('hi');
+    expect(parseFailureMetadata(input.MessageAttributes?.[FAILURE_ATTRIBUTE]?.StringValue)).toEqual(
+      {
+        code: 'AMBERFLO_UNAVAILABLE',
+        message: 'Amberflo unavailable (createCustomer): HTTP 503',
+        step: 'createCustomer',
+        httpStatus: 503,
+        receiveCount: 5,
+        failedAt: '2026-01-01T00:00:00.000Z',
+        sourceMessageId: 'msg-1',
+        sourceQueueArn: record.eventSourceARN,
+        workflowId: 'provision-account',
+      },
+    );
+    expect(input.MessageGroupId).toBeUndefined();
+  });
+
+  it('keeps the group and deduplication ids on a FIFO queue', () => {
+    // Prepare
+    const record = sqsRecordFactory('x', {
+      attributes: { MessageGroupId: 'acct-1', MessageDeduplicationId: 'dedup-1' },
+    });
+    // Act
+    const input = toDeadLetterMessage(record, new InvalidMessageError('bad'), failedAt, {
+      ...options,
+      queueUrl: `${queueUrl}.fifo`,
+    });
+    // Assess
+    expect(input.MessageGroupId).toBe('acct-1');
+    expect(input.MessageDeduplicationId).toBe('dedup-1');
+  });
+
+  it('never writes the API key into the metadata', () => {
+    // Prepare
+    const error = new AmberfloUnavailableError('proxy said key=test-api-key-0123456789');
+    // Act
+    const input = toDeadLetterMessage(sqsRecordFactory('x'), error, failedAt, {
+      ...options,
+      secrets: () => ['test-api-key-0123456789'],
+    });
+    // Assess
+    expect(JSON.stringify(input.MessageAttributes)).not.toContain('test-api-key-0123456789');
+  });
+
+  it('keeps at most nine producer attributes next to its own', () => {
+    // Prepare
+    const messageAttributes = Object.fromEntries(
+      Array.from({ length: 12 }, (_, index) => [
+        `a${index.toString().padStart(2, '0')}`,
+        { stringValue: 'v', dataType: 'String' },
+      ]),
+    );
+    // Act
+    const input = toDeadLetterMessage(
+      sqsRecordFactory('x', { messageAttributes }),
+      new InvalidMessageError('bad'),
+      failedAt,
+      options,
+    );
+    // Assess
+    expect(Object.keys(input.MessageAttributes ?? {})).toHaveLength(10);
+  });
+});
+
+describe('createSqsDeadLetterQueue', () => {
+  const sqsMock = mockClient(SQSClient);
+  beforeEach(() => sqsMock.reset());
+
+  it('sends the dead letter to the configured queue', async () => {
+    // Prepare
+    sqsMock.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' });
+    const queue = createSqsDeadLetterQueue(new SQSClient({ region: 'us-east-1' }), options);
+    // Act
+    await queue.send(sqsRecordFactory('body'), new InvalidMessageError('bad'), failedAt);
+    // Assess
+    expect(sqsMock).toHaveReceivedCommandWith(SendMessageCommand, {
+      QueueUrl: queueUrl,
+      MessageBody: 'body',
+    });
+  });
+
+  it('rejects with DEPENDENCY_UNAVAILABLE when the send fails', async () => {
+    // Prepare
+    sqsMock.on(SendMessageCommand).rejects(new Error('connection reset'));
+    const queue = createSqsDeadLetterQueue(new SQSClient({ region: 'us-east-1' }), options);
+    // Act
+    const sending = queue.send(sqsRecordFactory('body'), new InvalidMessageError('bad'), failedAt);
+    // Assess
+    await expect(sending).rejects.toBeInstanceOf(DependencyUnavailableError);
+  });
+});
