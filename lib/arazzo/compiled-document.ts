@@ -1,0 +1,88 @@
+/**
+ * The JSON-serialisable form a workflow document is compiled to at build time (arazzo.md lifecycle, §13): sources
+ * and components resolved, operations indexed, action lists merged, the inputs schema `$ref`-free. The runtime
+ * loads only this; it never sees YAML, a Reusable Object or an OpenAPI description.
+ */
+import type { HttpRequest } from './http-port.ts';
+import type { JsonSchema } from './input-schema.ts';
+
+/** Marks the compiled format; bump it when the shape changes so stale JSON is refused at load. */
+export const COMPILED_FORMAT = 'arazzo-compiled/1';
+
+export type HttpMethod = HttpRequest['method'];
+
+/** A criterion after validation: jsonpath and xpath never reach the compiled form. */
+export type CompiledCriterion = {
+  readonly condition: string;
+  readonly type: 'simple' | 'regex';
+  readonly context?: string;
+};
+
+/** A success or failure action with its Reusable Object resolved. */
+export type CompiledAction = {
+  readonly name: string;
+  readonly type: 'end' | 'goto' | 'retry';
+  readonly stepId?: string;
+  readonly retryAfter?: number;
+  readonly retryLimit?: number;
+  readonly criteria: readonly CompiledCriterion[];
+  /** Where the action came from: the step's own list or the workflow-level list. */
+  readonly from: 'step' | 'workflow';
+};
+
+export type CompiledParameter = {
+  readonly name: string;
+  readonly in: 'path' | 'query' | 'header' | 'cookie';
+  /** A literal, a runtime expression, or a string with embedded `{$...}`. */
+  readonly value: unknown;
+};
+
+export type CompiledRequestBody = {
+  readonly contentType: string;
+  /** Absent when the document gave no payload. */
+  readonly payload?: unknown;
+  readonly replacements: readonly { readonly target: string; readonly value: unknown }[];
+};
+
+/** One entry of the operation index: what the source description says about an operation. */
+export type CompiledOperation = {
+  readonly method: HttpMethod;
+  /** Path template from the OpenAPI description, e.g. `/customers/{customerId}`. */
+  readonly path: string;
+  /** The operation's JSON-ish request media type, when it declares one. */
+  readonly contentType?: string;
+};
+
+export type CompiledStep = {
+  readonly stepId: string;
+  /** Key into `CompiledDocument.operations` (the operationId, or the operationPath's pointer). */
+  readonly operation: string;
+  /** Workflow-level parameters merged with the step's (step wins by name + in). */
+  readonly parameters: readonly CompiledParameter[];
+  readonly requestBody?: CompiledRequestBody;
+  /** Empty means "any 2xx" (arazzo.md §2). */
+  readonly successCriteria: readonly CompiledCriterion[];
+  /** The step's actions, then the workflow-level ones it does not redefine by name. */
+  readonly onSuccess: readonly CompiledAction[];
+  readonly onFailure: readonly CompiledAction[];
+  readonly outputs: Readonly<Record<string, string>>;
+};
+
+export type CompiledWorkflow = {
+  readonly workflowId: string;
+  readonly summary?: string;
+  /** The inputs schema with every `$ref` resolved; null when the workflow declares none. */
+  readonly inputs: JsonSchema | null;
+  readonly steps: readonly CompiledStep[];
+  readonly outputs: Readonly<Record<string, string>>;
+};
+
+/** The whole compiled document: what `*.compiled.json` holds. */
+export type CompiledDocument = {
+  readonly format: typeof COMPILED_FORMAT;
+  readonly arazzo: string;
+  readonly info: { readonly title: string; readonly version: string };
+  readonly source: { readonly name: string; readonly url: string };
+  readonly operations: Readonly<Record<string, CompiledOperation>>;
+  readonly workflows: readonly CompiledWorkflow[];
+};
