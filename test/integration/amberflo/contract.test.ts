@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { type AmberfloClient, createAmberfloClient } from '../../../lib/amberflo/client.ts';
 import type { AmberfloEmulator } from '../../../lib/amberflo/emulator/server.ts';
 import { type AmberfloHttp, createAmberfloHttp } from '../../../lib/amberflo/http.ts';
@@ -19,8 +20,18 @@ type Target = {
   readonly stop: () => Promise<void>;
 };
 
-const live = process.env.AMBERFLO_LIVE === '1' && (process.env.AMBERFLO_API_KEY ?? '') !== '';
-const livePlans = (process.env.AMBERFLO_LIVE_PLAN_IDS ?? '').split(',').filter((id) => id !== '');
+const env = z
+  .object({
+    AMBERFLO_LIVE: z.string().optional(),
+    AMBERFLO_API_KEY: z.string().optional(),
+    AMBERFLO_BASE_URL: z.string().optional(),
+    AMBERFLO_LIVE_PLAN_IDS: z.string().optional(),
+    AMBERFLO_LIVE_DEFAULT_PLAN_ID: z.string().optional(),
+    AMBERFLO_LIVE_COMMITMENTS: z.string().optional(),
+  })
+  .parse(process.env);
+const live = env.AMBERFLO_LIVE === '1' && (env.AMBERFLO_API_KEY ?? '') !== '';
+const livePlans = (env.AMBERFLO_LIVE_PLAN_IDS ?? '').split(',').filter((id) => id !== '');
 
 /**
  * One statement of Amberflo's behaviour (amberflo-api.md), run through the typed client against every target:
@@ -228,18 +239,18 @@ defineContract(
 );
 
 describe.runIf(live)('live Amberflo (AMBERFLO_LIVE=1)', () => {
-  const baseUrl = process.env.AMBERFLO_BASE_URL ?? 'https://app.amberflo.io';
-  const apiKey = process.env.AMBERFLO_API_KEY ?? '';
+  const baseUrl = env.AMBERFLO_BASE_URL ?? 'https://app.amberflo.io';
+  const apiKey = env.AMBERFLO_API_KEY ?? '';
   const plans =
     livePlans.length >= 2 ? ([livePlans[0], livePlans[1]] as [string, string]) : undefined;
   defineContract(
     'Amberflo contract against the live API',
     {
       ...(plans === undefined ? {} : { plans }),
-      ...(process.env.AMBERFLO_LIVE_DEFAULT_PLAN_ID === undefined
+      ...(env.AMBERFLO_LIVE_DEFAULT_PLAN_ID === undefined
         ? {}
-        : { defaultPlanId: process.env.AMBERFLO_LIVE_DEFAULT_PLAN_ID }),
-      commitments: process.env.AMBERFLO_LIVE_COMMITMENTS === '1',
+        : { defaultPlanId: env.AMBERFLO_LIVE_DEFAULT_PLAN_ID }),
+      commitments: env.AMBERFLO_LIVE_COMMITMENTS === '1',
     },
     async () => {
       const http = createAmberfloHttp({ baseUrl, getApiKey: () => apiKey, timeoutMs: 10_000 });
