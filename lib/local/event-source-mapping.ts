@@ -1,0 +1,147 @@
+/**
+ * A local stand-in for Lambda's SQS event source mapping with ReportBatchItemFailures (toolchain.md §5), on
+ * sqs-consumer: poll, call the handler with Lambda-shaped records, delete exactly the records that are not in
+ * `batchItemFailures`, and delete nothing when the handler throws. Failed records become visible again after the
+ * queue's visibility timeout, and the queue's redrive policy moves them to the DLQ, as in AWS.
+ */
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { Consumer } from 'sqs-consumer';
+import { createLambdaContext } from './lambda-context.ts';
+
+export type BatchHandler = (
+  event: SQSEvent,
+  context: Context,
+) => Promise<SQSBatchResponse | undefined>;
+
+export type EventSourceMappingOptions = {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly handler: BatchHandler;
+  readonly batchSize?: number;
+  /** Function timeout, ms: each invocation gets a context counting down from it. */
+  readonly functionTimeoutMs?: number;
+  readonly region?: string;
+  /** Long-poll wait, seconds; keep it well below the queue's visibility timeout. */
+  readonly waitTimeSeconds?: number;
+  /** Called with every invocation's outcome, for logs and tests. */
+  readonly onInvoke?: (outcome: InvocationOutcome) => void;
+};
+
+export type InvocationOutcome = {
+  readonly messageIds: readonly string[];
+  readonly failedIds: readonly string[];
+  readonly error?: unknown;
+};
+
+export type EventSourceMapping = {
+  /** Stops polling and waits (bounded) for the invocation in flight. */
+  readonly stop: () => Promise<void>;
+};
+
+/** Maps a received SQS message into the record shape Lambda passes (attribute names change case). */
+export const toSqsRecord = (message: Message, queueArn: string, region: string): SQSRecord => {
+  const attributes = (message.Attributes ?? {}) as Record<string, string>;
+  const messageAttributes: SQSRecord['messageAttributes'] = {};
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
+    messageAttributes[name] = {
+      dataType: value.DataType ?? 'String',
+      ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
+      ...(value.BinaryValue !== undefined
+        ? { binaryValue: Buffer.from(value.BinaryValue).toString('base64') }
+        : {}),
+    };
+  }
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: attributes['ApproximateReceiveCount'] ?? '1',
+      SentTimestamp: attributes['SentTimestamp'] ?? String(Date.now()),
+      SenderId: attributes['SenderId'] ?? 'local',
+      ApproximateFirstReceiveTimestamp:
+        attributes['ApproximateFirstReceiveTimestamp'] ?? String(Date.now()),
+      ...(attributes['MessageGroupId'] ? { MessageGroupId: attributes['MessageGroupId'] } : {}),
+      ...(attributes['MessageDeduplicationId']
+        ? { MessageDeduplicationId: attributes['MessageDeduplicationId'] }
+        : {}),
+      ...(attributes['SequenceNumber'] ? { SequenceNumber: attributes['SequenceNumber'] } : {}),
+    },
+    messageAttributes,
+    md5OfBody: message.MD5OfBody ?? '',
+    ...(message.MD5OfMessageAttributes
+      ? { md5OfMessageAttributes: message.MD5OfMessageAttributes }
+      : {}),
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: region,
+  };
+};
+
+/** Starts polling `queueUrl` and invoking `handler` with batches, until `stop()` is called. */
+export const startEventSourceMapping = (options: EventSourceMappingOptions): EventSourceMapping => {
+  const {
+    sqs,
+    queueUrl,
+    queueArn,
+    handler,
+    batchSize = 10,
+    functionTimeoutMs = 30_000,
+    region = 'us-east-1',
+    waitTimeSeconds = 1,
+    onInvoke,
+  } = options;
+  let inFlight: Promise<unknown> = Promise.resolve();
+
+  const consumer = Consumer.create({
+    queueUrl,
+    sqs,
+    batchSize,
+    waitTimeSeconds,
+    pollingWaitTimeMs: 0,
+    messageSystemAttributeNames: ['All'],
+    messageAttributeNames: ['All'],
+    // A thrown handler must leave the whole batch in the queue, as Lambda does.
+    handleMessageBatch: async (messages: Message[]) => {
+      const records = messages.map((message) => toSqsRecord(message, queueArn, region));
+      const invocation = handler(
+        { Records: records },
+        createLambdaContext({ remainingMs: functionTimeoutMs }),
+      );
+      inFlight = invocation.catch(() => undefined);
+      const messageIds = records.map((record) => record.messageId);
+      let response: SQSBatchResponse | undefined;
+      try {
+        response = await invocation;
+      } catch (error) {
+        onInvoke?.({ messageIds, failedIds: messageIds, error });
+        throw error;
+      }
+      const failed = new Set(
+        (response?.batchItemFailures ?? []).map((item) => item.itemIdentifier),
+      );
+      onInvoke?.({ messageIds, failedIds: [...failed] });
+      return messages.filter((message) => !failed.has(message.MessageId ?? ''));
+    },
+  });
+  consumer.on('error', (error) =>
+    console.error('[event-source-mapping] SQS error:', error.message),
+  );
+  consumer.on('processing_error', (error) =>
+    console.error('[event-source-mapping] handler failed; batch left in the queue:', error.message),
+  );
+  consumer.start();
+
+  return {
+    stop: async () => {
+      consumer.stop();
+      // Bounded: an invocation never outlives its own timeout.
+      await Promise.race([
+        inFlight,
+        new Promise((resolve) => setTimeout(resolve, functionTimeoutMs).unref()),
+      ]);
+    },
+  };
+};
