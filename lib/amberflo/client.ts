@@ -13,6 +13,7 @@ export const DEFAULT_COMMITMENT_PATH = 'arrears_commitment_with_trueup';
 /** Amberflo's product id; SDKs default it to "1" (amberflo-api.md §3.1). */
 export const DEFAULT_PRODUCT_ID = '1';
 
+/** Customer lifecycle stages, in their only allowed order (amberflo-api.md §2.6). */
 export const LifecycleStageSchema = z.enum(['ONBOARDING', 'TRIAL', 'ACTIVE', 'OFFBOARDED']);
 export type LifecycleStage = z.infer<typeof LifecycleStageSchema>;
 
@@ -29,6 +30,7 @@ export const CustomerSchema = z.looseObject({
 });
 export type Customer = z.infer<typeof CustomerSchema>;
 
+/** Body of POST /customers; optional fields are omitted, never sent empty (amberflo-api.md §2.1). */
 export const CreateCustomerInputSchema = z.object({
   customerId: z.string().min(1),
   customerName: z.string().min(1),
@@ -60,6 +62,7 @@ export const PlanRelationSchema = z.looseObject({
 });
 export type PlanRelation = z.infer<typeof PlanRelationSchema>;
 
+/** Input of POST customer-pricing (amberflo-api.md §3.1). */
 export type AssignPlanInput = {
   readonly customerId: string;
   /** The pricing plan (the message's `productId`). */
@@ -88,6 +91,7 @@ export const CommitmentSchema = z.looseObject({
 });
 export type Commitment = z.infer<typeof CommitmentSchema>;
 
+/** Body of the arrears commitment POST, best known shape (amberflo-api.md §4.2). */
 export const CreateArrearsCommitmentInputSchema = z.object({
   customerId: z.string().min(1),
   planId: z.string().min(1),
@@ -102,6 +106,7 @@ export const CreateArrearsCommitmentInputSchema = z.object({
 });
 export type CreateArrearsCommitmentInput = z.infer<typeof CreateArrearsCommitmentInputSchema>;
 
+/** Client settings for the unconfirmed parts of the API. */
 export type AmberfloClientOptions = {
   /** Generator segment under `customer-commitment/`; default `arrears_commitment_with_trueup`. */
   readonly commitmentPath?: string;

@@ -15,6 +15,7 @@ export const DEFAULT_AMBERFLO_BASE_URL = 'https://app.amberflo.io';
 /** Bodies larger than this are refused before parsing (arazzo.md §12). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
+/** Options of `createAmberfloHttp`. */
 export type AmberfloHttpOptions = {
   /** API root; the emulator's URL in tests. Default `https://app.amberflo.io`. */
   readonly baseUrl?: string;
@@ -49,6 +50,7 @@ export type AmberfloRequest = {
   readonly headers?: Readonly<Record<string, string>>;
 };
 
+/** The shared HTTP layer: the ky instance, the interpreter's `send`, and a relative `request` for the client. */
 export type AmberfloHttp = {
   /** The shared ky instance (base URL, no retries, no throw on status, API key hook). */
   readonly ky: KyInstance;

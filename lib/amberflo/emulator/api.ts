@@ -13,6 +13,7 @@ export type Reply = {
   readonly headers?: Readonly<Record<string, string>>;
 };
 
+/** A customer as the emulator stores it; times in ms. */
 export type StoredCustomer = {
   [key: string]: unknown;
   id: string;
@@ -28,6 +29,7 @@ export type StoredCustomer = {
   deleted: boolean;
 };
 
+/** A customer-to-plan relation; times in seconds. */
 export type StoredRelation = {
   customerId: string;
   productId: string;
@@ -38,6 +40,7 @@ export type StoredRelation = {
   createdTimeInSeconds: number;
 };
 
+/** A commitment contract, the fields the client reads plus the request echo. */
 export type StoredCommitment = {
   contract: {
     id: string;
@@ -59,6 +62,7 @@ export type EmulatorState = {
   readonly commitments: StoredCommitment[];
 };
 
+/** One API request, already parsed by the server. */
 export type ApiRequest = {
   readonly method: string;
   /** Path without query, trailing slash removed. */
@@ -75,6 +79,7 @@ type Route = {
   readonly handler: Handler;
 };
 
+/** The emulated endpoints over one in-memory state. */
 export type EmulatorApi = {
   /** The route key ('GET /customers/{id}') of a request, or undefined for an unknown route. */
   readonly routeKeyOf: (method: string, path: string) => string | undefined;

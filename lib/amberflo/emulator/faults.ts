@@ -35,6 +35,7 @@ export type FaultDecision = {
   readonly retryAfterSeconds: number;
 };
 
+/** Decides, per request, which fault (if any) to inject. */
 export type FaultInjector = {
   /** Decides the fault for one call of `routeKey`; consumes a scripted fault or draws from the PRNG. */
   readonly decide: (routeKey: string) => FaultDecision;

@@ -59,6 +59,7 @@ export const ScriptedFaultSchema = z.object({
 export type ScriptedFault = z.infer<typeof ScriptedFaultSchema>;
 export type ScriptedFaultInput = z.input<typeof ScriptedFaultSchema>;
 
+/** The whole fault configuration: global rates, per-route rates and scripted faults. */
 export const FaultConfigSchema = z.object({
   global: FaultRatesSchema.optional().describe('Rates for every API route'),
   routes: z
@@ -80,6 +81,7 @@ export const FaultConfigSchema = z.object({
 export type FaultConfig = z.infer<typeof FaultConfigSchema>;
 export type FaultConfigInput = z.input<typeof FaultConfigSchema>;
 
+/** A catalogue plan, as the account plan list returns it (amberflo-api.md §3.5). */
 export const PlanSchema = z.looseObject({
   id: z.string().min(1),
   productPlanName: z.string().optional(),

@@ -47,6 +47,7 @@ export type RequestLogEntry = {
   durationMs?: number;
 };
 
+/** A running emulator and its in-process controls (the admin API offers the same over HTTP). */
 export type AmberfloEmulator = {
   /** Base URL, e.g. `http://127.0.0.1:40123`: hand it to config as AMBERFLO_BASE_URL. */
   readonly url: string;
