@@ -1,7 +1,27 @@
-import { InvalidMessageError } from '../errors.ts';
+import type { CompiledDocument } from '../arazzo/compiled-document.ts';
+import { InvalidMessageError, WorkflowDocumentError } from '../errors.ts';
+import compiledDocument from './provision-account.compiled.json' with { type: 'json' };
 
 /** The workflow id inside `provision-account.arazzo.yaml`; also part of the idempotency key and DLQ metadata. */
 export const PROVISION_ACCOUNT_WORKFLOW_ID = 'provision-account';
+
+/**
+ * The compiled provision-account document (built by `npm run workflows:build` from the YAML beside it; a test
+ * fails when it is stale). JSON only: the Lambda bundle carries no YAML parser and no schema compiler.
+ * Throws WorkflowDocumentError when the file is not a compiled document of the expected format.
+ */
+export const loadProvisionAccountWorkflow = (): CompiledDocument => {
+  const document = compiledDocument as unknown as CompiledDocument;
+  if (
+    document.format !== 'arazzo-compiled/1' ||
+    !document.workflows.some((workflow) => workflow.workflowId === PROVISION_ACCOUNT_WORKFLOW_ID)
+  ) {
+    throw new WorkflowDocumentError(
+      'provision-account.compiled.json is not a compiled provision-account document',
+    );
+  }
+  return document;
+};
 
 /** What the mapping needs from an account-created message (structural, so the message module stays independent). */
 export type ProvisionAccountMessage = {
