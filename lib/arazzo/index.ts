@@ -1,0 +1,36 @@
+/**
+ * The Arazzo runtime's public surface: everything a Lambda needs to run a compiled workflow. Imports neither
+ * `yaml` nor `ajv`; the build-time API (compile, build, unflatten) lives in `build-time.ts`.
+ */
+export type {
+  CompiledAction,
+  CompiledCriterion,
+  CompiledDocument,
+  CompiledOperation,
+  CompiledParameter,
+  CompiledStep,
+  CompiledWorkflow,
+} from './compiled-document.ts';
+export { COMPILED_FORMAT } from './compiled-document.ts';
+export type {
+  ClassifyFailure,
+  FailureReason,
+  HttpRequest,
+  HttpResponse,
+  Send,
+  SendOptions,
+  StepFailure,
+} from './http-port.ts';
+export { type PreparedDocument, prepareDocument } from './prepare.ts';
+export {
+  createWorkflowRunner,
+  parseRetryAfterMs,
+  type RunFailure,
+  type RunOptions,
+  type RunResult,
+  type StepOutcome,
+  type StepRecord,
+  type TraceEntry,
+  type WorkflowRunner,
+  type WorkflowRunnerOptions,
+} from './runner.ts';
