@@ -1,0 +1,91 @@
+/**
+ * Course of events for one SQS record:
+ * 1. Parse the body (raw, SNS or EventBridge envelope) into an account-created message.
+ * 2. Provision it, idempotently on customerId (provision-account.ts).
+ * 3. Success → acknowledged (the record is not returned as a failure).
+ * 4. Failure → `toAppError`, then `decideOutcome`:
+ *    - permanent, or retryable on the last allowed receive → dead-lettered with its reason, then acknowledged;
+ *    - retryable → rethrown, so Powertools reports it in `batchItemFailures` and SQS redelivers it.
+ *    A failed dead-letter send propagates: the record is retried, never lost.
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SQSRecord } from 'aws-lambda';
+import type { Dependencies } from '../dependencies.ts';
+import { DependencyUnavailableError } from '../errors.ts';
+import { parseAccountCreatedMessage } from '../messages/parse-message.ts';
+import { decideOutcome, receiveCountOf, toAppError } from './outcome.ts';
+import type { RunOptions } from './provision-account.ts';
+
+/** Metric names; a contract with dashboards and alarms. */
+export const METRICS = {
+  provisioned: 'AccountProvisioned',
+  alreadyProvisioned: 'AccountAlreadyProvisioned',
+  deadLettered: 'MessageDeadLettered',
+  retried: 'MessageRetried',
+} as const;
+
+/**
+ * Processes one record. Resolves when it is done (provisioned, or dead-lettered); rejects with an AppError when it
+ * must be retried, including when the dead-letter send failed.
+ */
+export const processRecord = async (
+  record: SQSRecord,
+  deps: Dependencies,
+  options: RunOptions,
+): Promise<void> => {
+  const receiveCount = receiveCountOf(record.attributes);
+  const fields: Record<string, string | number> = { messageId: record.messageId, receiveCount };
+  try {
+    const message = parseAccountCreatedMessage(record.body);
+    fields['customerId'] = message.customerId;
+    const result = await deps.provision(message, options);
+    const already =
+      result.replayed ||
+      (result.customer === 'existing' &&
+        result.plan === 'current' &&
+        result.commitment !== 'created');
+    deps.metrics.addMetric(
+      already ? METRICS.alreadyProvisioned : METRICS.provisioned,
+      MetricUnit.Count,
+      1,
+    );
+    deps.logger.info(already ? 'Account already provisioned' : 'Account provisioned', {
+      ...fields,
+      replayed: result.replayed,
+      customer: result.customer,
+      plan: result.plan,
+      commitment: result.commitment,
+    });
+  } catch (thrown) {
+    const error = toAppError(thrown);
+    const logFields = {
+      ...fields,
+      code: error.code,
+      errorName: error.name,
+      ...(error.details.step ? { step: error.details.step } : {}),
+      ...(error.details.httpStatus ? { httpStatus: error.details.httpStatus } : {}),
+    };
+    if (decideOutcome(error, receiveCount, deps.config.maxReceiveCount) === 'retry') {
+      deps.metrics.addMetric(METRICS.retried, MetricUnit.Count, 1);
+      deps.logger.warn(`Provisioning failed, left for redelivery: ${error.message}`, logFields);
+      throw error;
+    }
+    try {
+      await deps.deadLetters.send(record, error, deps.now());
+    } catch (sendFailure) {
+      deps.logger.error('Dead-letter send failed; the record is reported failed', {
+        ...logFields,
+        sendError: sendFailure instanceof Error ? sendFailure.name : 'unknown',
+      });
+      throw new DependencyUnavailableError(
+        `Dead-letter send failed after ${error.code}`,
+        error.details,
+        { cause: sendFailure },
+      );
+    }
+    const single = deps.metrics.singleMetric();
+    single.addDimension('code', error.code);
+    single.addMetric(METRICS.deadLettered, MetricUnit.Count, 1);
+    deps.logger.error(`Message dead-lettered: ${error.message}`, logFields);
+  }
+};

@@ -1,0 +1,111 @@
+/**
+ * Course of events for one account-created message:
+ * 1. The message becomes the workflow's inputs (plan from the message or the default, ms → s, Amberflo product).
+ * 2. Powertools idempotency, keyed on workflow id + customerId (never the SQS messageId, which a redrive changes):
+ *    - completed record with the same plan/start/commitment → its stored summary, zero Amberflo calls;
+ *    - completed record with different ones → IdempotencyValidationError (CONFLICTING_DUPLICATE);
+ *    - in-progress record → IdempotencyAlreadyInProgressError (DUPLICATE_IN_PROGRESS); the lock expires with the
+ *      invocation that holds it (registerLambdaContext);
+ *    - otherwise the workflow runs. A failed run throws, Powertools deletes the record, and the next delivery runs
+ *      again; the workflow's read-before-write is the second line of defence against repeated writes.
+ */
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { Context } from 'aws-lambda';
+import type { AccountCreatedMessage } from '../messages/account-created-message.ts';
+import {
+  PROVISION_ACCOUNT_WORKFLOW_ID,
+  type ProvisionAccountInputs,
+  type ProvisionAccountSettings,
+  type ProvisionAccountSummary,
+  summariseProvisionAccount,
+  toProvisionAccountInputs,
+} from '../workflows/provision-account.ts';
+import { fromWorkflowFailure, type WorkflowFailure } from './outcome.ts';
+
+/** Cancellation for one run: the invocation's signal and the absolute deadline (epoch ms). */
+export type RunOptions = { readonly signal: AbortSignal; readonly deadline: number };
+
+/** What the interpreter's `run` resolves with, as far as provisioning needs it. */
+export type WorkflowRunResult = {
+  readonly status: string;
+  readonly outputs: Readonly<Record<string, unknown>>;
+  readonly failure?: WorkflowFailure | undefined;
+};
+
+/** Runs the provision-account workflow once (the interpreter bound to the Amberflo HTTP layer). */
+export type RunProvisionWorkflow = (
+  inputs: ProvisionAccountInputs,
+  options: RunOptions,
+) => Promise<WorkflowRunResult>;
+
+/** A successful provisioning: what exists now, and whether this delivery was answered from the idempotency store. */
+export type ProvisionResult = ProvisionAccountSummary & { readonly replayed: boolean };
+
+/** Provisions one account. Throws AppErrors and Powertools idempotency errors; `toAppError` classifies both. */
+export type Provision = (
+  message: AccountCreatedMessage,
+  options: RunOptions,
+) => Promise<ProvisionResult>;
+
+export type ProvisionAccountOptions = {
+  readonly run: RunProvisionWorkflow;
+  readonly persistenceStore: BasePersistenceLayer;
+  readonly settings: ProvisionAccountSettings;
+  /** How long a completed record is kept (`IDEMPOTENCY_TTL_SECONDS`). */
+  readonly expiresAfterSeconds: number;
+};
+
+/** The fields that must not change for a customer once provisioned. */
+export const PAYLOAD_VALIDATION_JMESPATH = '[productId, startTime, commitment]';
+
+/**
+ * Builds the idempotent `provision` function and the `registerLambdaContext` hook that makes in-progress locks
+ * expire with the invocation. Give each instance its own persistence layer: a layer keeps the first config it sees.
+ */
+export const createProvisionAccount = ({
+  run,
+  persistenceStore,
+  settings,
+  expiresAfterSeconds,
+}: ProvisionAccountOptions): {
+  provision: Provision;
+  registerLambdaContext: (context: Context) => void;
+} => {
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: 'customerId',
+    payloadValidationJmesPath: PAYLOAD_VALIDATION_JMESPATH,
+    throwOnNoIdempotencyKey: true,
+    expiresAfterSeconds,
+    // Called only when a stored result answers the call: the workflow did not run for this delivery.
+    responseHook: (response) =>
+      typeof response === 'object' && response !== null && !Array.isArray(response)
+        ? { ...response, replayed: true }
+        : response,
+  });
+
+  // Nothing is caught in here: a throw makes Powertools delete the record so that the next delivery runs again.
+  const runOnce = async (
+    inputs: ProvisionAccountInputs,
+    options: RunOptions,
+  ): Promise<ProvisionResult> => {
+    const result = await run(inputs, options);
+    if (result.status === 'failed') throw fromWorkflowFailure(result.failure ?? {});
+    return { ...summariseProvisionAccount(inputs.customerId, result.outputs), replayed: false };
+  };
+
+  const idempotentRun = makeIdempotent(runOnce, {
+    persistenceStore,
+    config,
+    keyPrefix: PROVISION_ACCOUNT_WORKFLOW_ID,
+    dataIndexArgument: 0,
+  });
+
+  return {
+    provision: async (message, options) => {
+      const inputs = toProvisionAccountInputs(message, settings);
+      return (await idempotentRun(inputs, options)) as ProvisionResult;
+    },
+    registerLambdaContext: (context) => config.registerLambdaContext(context),
+  };
+};

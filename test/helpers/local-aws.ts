@@ -1,0 +1,153 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type Message,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type SendMessageCommandInput,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import dynalite from 'dynalite';
+import { type FauxqsServer, startFauxqs } from 'fauxqs';
+
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const region = 'us-east-1';
+
+export type LocalQueue = {
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly name: string;
+};
+
+export type LocalAws = {
+  readonly sqs: SQSClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly fauxqs: FauxqsServer;
+  readonly queue: LocalQueue;
+  readonly deadLetterQueue: LocalQueue;
+  readonly tableName: string;
+  /** Empties both queues and recreates the idempotency table. */
+  readonly reset: () => Promise<void>;
+  /** Sends one body (objects are JSON-encoded) to the main queue. */
+  readonly send: (body: unknown, extra?: Partial<SendMessageCommandInput>) => Promise<string>;
+  /** Receives up to `max` messages from a queue (short visibility), with all attributes. */
+  readonly receiveAll: (queue: LocalQueue, max?: number) => Promise<Message[]>;
+  /** Number of idempotency records. */
+  readonly idempotencyRecords: () => Promise<number>;
+  readonly stop: () => Promise<void>;
+};
+
+export type LocalAwsOptions = {
+  /** The main queue's visibility timeout, seconds (short, so that retries happen within a test). */
+  readonly visibilityTimeoutSeconds?: number;
+  /** The redrive policy's maxReceiveCount. */
+  readonly redriveMaxReceiveCount?: number;
+};
+
+/**
+ * Starts fauxqs and dynalite in-process on loopback port 0, creates the main queue (with a redrive policy), its DLQ
+ * and the idempotency table. Queue URLs are on fauxqs's own address, so SDK clients built with that endpoint work.
+ */
+export const startLocalAws = async ({
+  visibilityTimeoutSeconds = 1,
+  redriveMaxReceiveCount = 5,
+}: LocalAwsOptions = {}): Promise<LocalAws> => {
+  const fauxqs = await startFauxqs({ port: 0, logger: false, host: '127.0.0.1' });
+  const endpoint = `http://127.0.0.1:${fauxqs.port}`;
+  const sqs = new SQSClient({ region, endpoint, credentials });
+  const onLoopback = (created: { queueUrl: string; queueArn: string; queueName: string }) => ({
+    queueUrl: `${endpoint}/000000000000/${created.queueName}`,
+    queueArn: created.queueArn,
+    name: created.queueName,
+  });
+  const deadLetterQueue = onLoopback(fauxqs.createQueue('account-created-dlq'));
+  const queue = onLoopback(
+    fauxqs.createQueue('account-created', {
+      attributes: {
+        VisibilityTimeout: String(visibilityTimeoutSeconds),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: deadLetterQueue.queueArn,
+          maxReceiveCount: redriveMaxReceiveCount,
+        }),
+      },
+    }),
+  );
+
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const dynamodb = new DynamoDBClient({
+    region,
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    credentials,
+  });
+  const tableName = 'idempotency';
+  const createTable = () =>
+    dynamodb.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      }),
+    );
+  await createTable();
+
+  const receiveAll = async (target: LocalQueue, max = 10): Promise<Message[]> => {
+    const received: Message[] = [];
+    for (let round = 0; round < 10 && received.length < max; round++) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: target.queueUrl,
+          MaxNumberOfMessages: Math.min(10, max - received.length),
+          WaitTimeSeconds: 0,
+          VisibilityTimeout: 30,
+          MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
+      if (Messages.length === 0) break;
+      received.push(...Messages);
+    }
+    return received;
+  };
+
+  return {
+    sqs,
+    dynamodb,
+    fauxqs,
+    queue,
+    deadLetterQueue,
+    tableName,
+    reset: async () => {
+      fauxqs.reset();
+      await dynamodb.send(new DeleteTableCommand({ TableName: tableName }));
+      await createTable();
+    },
+    send: async (body, extra = {}) => {
+      const { MessageId = '' } = await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queue.queueUrl,
+          MessageBody: typeof body === 'string' ? body : JSON.stringify(body),
+          ...extra,
+        }),
+      );
+      return MessageId;
+    },
+    receiveAll,
+    idempotencyRecords: async () =>
+      (await dynamodb.send(new ScanCommand({ TableName: tableName }))).Count ?? 0,
+    stop: async () => {
+      sqs.destroy();
+      dynamodb.destroy();
+      await fauxqs.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+};
