@@ -4,7 +4,9 @@ import type { ExpressionScope } from '../../../lib/arazzo/expression.ts';
 
 const scope: ExpressionScope = {
   inputs: { plan: 'Plan-A', count: 3, flag: true, nothing: null, list: ['x', 'y'], 'a~b': 1 },
-  stepOutputs: new Map([['read', { body: { items: [{ id: 'I-1' }], 'a/b': 'slash', 'c~d': 'tilde' } }]]),
+  stepOutputs: new Map([
+    ['read', { body: { items: [{ id: 'I-1' }], 'a/b': 'slash', 'c~d': 'tilde' } }],
+  ]),
   workflowOutputs: {},
   response: {
     statusCode: 404,

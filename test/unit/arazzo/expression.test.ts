@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  evaluateExpression,
   type ExpressionScope,
+  evaluateExpression,
   parseExpression,
   parseTemplate,
   renderTemplate,
