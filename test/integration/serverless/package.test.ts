@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
@@ -11,8 +11,8 @@ type Template = { Resources: Record<string, Resource>; Outputs: Record<string, u
 type Statement = { Effect: string; Action: string[]; Resource: unknown; Condition?: unknown };
 
 const STAGE = 'packagetest';
-// Under .serverless/: ignored by git and Biome.
-const OUT = '.serverless/package-test';
+// Outside the project: osls copies .serverless/ into the --package directory.
+const OUT = mkdtempSync(join(tmpdir(), 'osls-package-'));
 
 /** Reads one stored or deflated entry of a zip archive (enough for the osls artifact). */
 const readZipEntry = (zip: Buffer, name: string): Buffer | undefined => {
@@ -213,8 +213,9 @@ describe('serverless.yml packaged offline with osls', () => {
 
   it('builds a bundle that loads on Node 24 and exports the handler', () => {
     // Prepare
-    // Inside the project: the bundle leaves @aws-sdk/* to the Lambda runtime, here our node_modules.
-    const dir = mkdtempSync(join(process.cwd(), OUT, 'bundle-'));
+    // Under node_modules/: the bundle leaves @aws-sdk/* to the Lambda runtime, here our node_modules.
+    mkdirSync(join(process.cwd(), 'node_modules', '.cache'), { recursive: true });
+    const dir = mkdtempSync(join(process.cwd(), 'node_modules', '.cache', 'bundle-smoke-'));
     const bundle = readZipEntry(zip, 'handlers/provision-account.mjs');
     writeFileSync(join(dir, 'provision-account.mjs'), bundle ?? '');
     // Act
@@ -237,6 +238,7 @@ describe('serverless.yml packaged offline with osls', () => {
         },
       },
     );
+    rmSync(dir, { recursive: true, force: true });
     // Assess
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toBe('function');
