@@ -60,7 +60,7 @@ const startDynalite = async (): Promise<{ server: Server; endpoint: string }> =>
 
 /** fauxqs answers with URLs on a host that does not resolve; it finds queues by path, so use its own address. */
 const onFauxqsAddress = (fauxqs: FauxqsServer, queueUrl: string): string =>
-  `${fauxqs.address}${new URL(queueUrl).pathname}`;
+  queueUrl.replace(/^https?:\/\/[^/]+/, fauxqs.address);
 
 /** Starts the local stack and creates the declared resources. Call `stop()` to release every port. */
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {

@@ -1,0 +1,257 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+} from '@aws-sdk/client-sqs';
+import { loadConfig } from '../config.ts';
+import { FAILURE_ATTRIBUTE, parseFailureMetadata } from '../dead-letters/failure-metadata.ts';
+import { createDependencies, type DependencyOverrides } from '../dependencies.ts';
+import { createBatchHandler } from '../provisioning/handle-batch.ts';
+import { METRICS } from '../provisioning/process-record.ts';
+import { type EventSourceMapping, startEventSourceMapping } from './event-source-mapping.ts';
+import type { LocalStack } from './stack.ts';
+
+/**
+ * The local pipeline: the real batch handler (the same composition as handlers/provision-account.ts, with the
+ * stack's SDK clients) behind one or more local event-source-mapping pollers, plus helpers to feed the queue, wait
+ * for it to drain and count what happened. Shared by `npm start`, the chaos suite and the benchmarks.
+ */
+
+/**
+ * Counts the handler's own metrics (per name, and dead letters per code) instead of emitting them: the local run
+ * prints a summary, not EMF lines.
+ */
+export class CountingMetrics extends Metrics {
+  readonly counts = new Map<string, number>();
+
+  record(name: string, dimensions: Readonly<Record<string, string>> = {}): void {
+    const key = dimensions['code'] ? `${name}:${dimensions['code']}` : name;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  override addMetric(...args: Parameters<Metrics['addMetric']>): this {
+    this.record(args[0]);
+    return super.addMetric(...args);
+  }
+
+  override singleMetric(): Metrics {
+    return new SingleCountingMetric(this);
+  }
+
+  protected override isDisabled(): boolean {
+    return true;
+  }
+
+  count(name: string): number {
+    return this.counts.get(name) ?? 0;
+  }
+
+  /** Dead letters per error code, as the handler reported them. */
+  deadLetteredByCode(): Record<string, number> {
+    const prefix = `${METRICS.deadLettered}:`;
+    return Object.fromEntries(
+      [...this.counts]
+        .filter(([key]) => key.startsWith(prefix))
+        .map(([key, value]) => [key.slice(prefix.length), value]),
+    );
+  }
+}
+
+/** What `singleMetric()` hands out: records into its parent with the dimensions set so far. */
+class SingleCountingMetric extends Metrics {
+  readonly #parent: CountingMetrics;
+  readonly #dimensions: Record<string, string> = {};
+
+  constructor(parent: CountingMetrics) {
+    super({ namespace: 'BillingProvisioningLocal', singleMetric: true });
+    this.#parent = parent;
+  }
+
+  override addDimension(name: string, value: string): this {
+    this.#dimensions[name] = value;
+    return super.addDimension(name, value);
+  }
+
+  override addMetric(...args: Parameters<Metrics['addMetric']>): this {
+    this.#parent.record(args[0], this.#dimensions);
+    return super.addMetric(...args);
+  }
+
+  protected override isDisabled(): boolean {
+    return true;
+  }
+}
+
+export type LocalPipelineOptions = {
+  /** Concurrent pollers, as Lambda's `maximumConcurrency` (default 2). */
+  readonly concurrency?: number;
+  /** Local function timeout (ms) for each invocation's context. */
+  readonly functionTimeoutMs?: number;
+  /** Extra overrides for the composition (e.g. a fetch that crashes mid-run, a failing dead-letter queue). */
+  readonly overrides?: DependencyOverrides;
+  /** Called after every invocation with the ids it received and the ids it reported failed. */
+  readonly onInvoke?: (received: number, failed: number) => void;
+};
+
+export type LocalPipeline = {
+  readonly metrics: CountingMetrics;
+  readonly invocations: () => number;
+  readonly stop: () => Promise<void>;
+};
+
+/** Starts the handler behind `concurrency` local pollers of the stack's source queue. */
+export const startLocalPipeline = (
+  stack: LocalStack,
+  options: LocalPipelineOptions = {},
+): LocalPipeline => {
+  const config = loadConfig(stack.env);
+  const metrics = new CountingMetrics({
+    namespace: 'BillingProvisioningLocal',
+    serviceName: 'local',
+  });
+  const deps = createDependencies(config, {
+    awsClients: { sqs: stack.sqs, dynamodb: stack.dynamo },
+    metrics,
+    ...options.overrides,
+  });
+  const handler = createBatchHandler(deps, { timeoutEarlyInMillis: 0 });
+  let invocations = 0;
+  const mappings: EventSourceMapping[] = Array.from({ length: options.concurrency ?? 2 }, () =>
+    startEventSourceMapping({
+      sqs: stack.sqs,
+      queueUrl: stack.sourceQueue.url,
+      queueArn: stack.sourceQueue.arn,
+      handler: async (event, context) =>
+        (await handler(event, context)) ?? { batchItemFailures: [] },
+      batchSize: stack.resources.batchSize,
+      functionTimeoutMs: options.functionTimeoutMs ?? stack.resources.functionTimeoutSeconds * 1000,
+      waitTimeSeconds: 1,
+      onInvoke: (outcome) => {
+        invocations += 1;
+        options.onInvoke?.(outcome.messageIds.length, outcome.failedIds.length);
+      },
+    }),
+  );
+  return {
+    metrics,
+    invocations: () => invocations,
+    stop: async () => {
+      await Promise.all(mappings.map((mapping) => mapping.stop()));
+    },
+  };
+};
+
+export type OutgoingMessage = {
+  readonly body: string;
+  readonly attributes?: SendMessageBatchRequestEntry['MessageAttributes'];
+};
+
+/** Sends messages to the stack's source queue, ten per call. Throws when SQS refuses any entry. */
+export const sendToSourceQueue = async (
+  stack: LocalStack,
+  messages: readonly OutgoingMessage[],
+): Promise<void> => {
+  for (let offset = 0; offset < messages.length; offset += 10) {
+    const entries = messages.slice(offset, offset + 10).map((message, index) => ({
+      Id: String(index),
+      MessageBody: message.body,
+      ...(message.attributes ? { MessageAttributes: message.attributes } : {}),
+    }));
+    const result = await stack.sqs.send(
+      new SendMessageBatchCommand({ QueueUrl: stack.sourceQueue.url, Entries: entries }),
+    );
+    if (result.Failed?.length) {
+      throw new TypeError(
+        `SQS refused ${result.Failed.length} messages: ${result.Failed[0]?.Message}`,
+      );
+    }
+  }
+};
+
+export type QueueDepth = {
+  readonly visible: number;
+  readonly inFlight: number;
+  readonly delayed: number;
+};
+
+/** Approximate counts of a queue, as SQS reports them. */
+export const queueDepth = async (stack: LocalStack, queueUrl: string): Promise<QueueDepth> => {
+  const { Attributes = {} } = await stack.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
+    }),
+  );
+  return {
+    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
+  };
+};
+
+/**
+ * Waits until the source queue holds nothing visible, in flight or delayed (checked twice in a row), or the time
+ * limit passes. Resolves true when drained. Bounded by `timeoutMs`.
+ */
+export const waitForDrain = async (
+  stack: LocalStack,
+  { timeoutMs, onTick }: { timeoutMs: number; onTick?: (depth: QueueDepth) => void },
+): Promise<boolean> => {
+  const endsAt = Date.now() + timeoutMs;
+  let emptyInARow = 0;
+  while (Date.now() < endsAt) {
+    const depth = await queueDepth(stack, stack.sourceQueue.url);
+    onTick?.(depth);
+    emptyInARow = depth.visible + depth.inFlight + depth.delayed === 0 ? emptyInARow + 1 : 0;
+    if (emptyInARow >= 2) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+};
+
+export type DeadLetter = {
+  readonly messageId: string;
+  readonly body: string;
+  /** `UNKNOWN` when the message carries no failure metadata (moved by the queue's own redrive). */
+  readonly code: string;
+  readonly message: string;
+};
+
+/**
+ * Reads every message in the DLQ without deleting it (they stay in flight until the visibility timeout passes).
+ * Meant for the end of a local run or a test; bounded by `max` and by two empty receives in a row.
+ */
+export const readDeadLetters = async (stack: LocalStack, max = 10_000): Promise<DeadLetter[]> => {
+  const letters = new Map<string, DeadLetter>();
+  let emptyInARow = 0;
+  while (letters.size < max && emptyInARow < 2) {
+    const { Messages = [] } = await stack.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: stack.deadLetterQueue.url,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 60,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    emptyInARow = Messages.length === 0 ? emptyInARow + 1 : 0;
+    for (const message of Messages) {
+      const metadata = parseFailureMetadata(
+        message.MessageAttributes?.[FAILURE_ATTRIBUTE]?.StringValue,
+      );
+      letters.set(message.MessageId ?? '', {
+        messageId: message.MessageId ?? '',
+        body: message.Body ?? '',
+        code: metadata?.code ?? 'UNKNOWN',
+        message: metadata?.message ?? 'moved by SQS, reason unknown',
+      });
+    }
+  }
+  return [...letters.values()];
+};
