@@ -33,6 +33,7 @@ import {
   InvalidMessageError,
   isAppError,
   UnexpectedError,
+  WorkflowDocumentError,
 } from '../errors.ts';
 
 /** A failed workflow run as the interpreter reports it (`RunResult.failure`). */
@@ -80,6 +81,10 @@ export const fromWorkflowFailure = (failure: WorkflowFailure): AppError => {
       return new AmberfloRejectedError(message, details);
     case 'INVALID_MESSAGE':
       return new InvalidMessageError(message, details);
+    case 'DEPENDENCY_UNAVAILABLE':
+      return new DependencyUnavailableError(message, details);
+    case 'WORKFLOW_INVALID':
+      return new WorkflowDocumentError(message, details);
     case 'UNEXPECTED':
       return new UnexpectedError(message, details);
   }

@@ -85,6 +85,11 @@ describe('fromWorkflowFailure', () => {
     [{ code: 'AMBERFLO_REJECTED', stepId: 'assignPlan', statusCode: 400 }, AmberfloRejectedError],
     [{ code: 'INVALID_MESSAGE', reason: 'invalid-inputs' }, InvalidMessageError],
     [{ code: 'UNEXPECTED', reason: 'step-budget' }, UnexpectedError],
+    [
+      { code: 'DEPENDENCY_UNAVAILABLE', reason: 'transport', statusCode: null },
+      DependencyUnavailableError,
+    ],
+    [{ code: 'WORKFLOW_INVALID', reason: 'evaluation' }, WorkflowDocumentError],
     [{ reason: 'criteria', statusCode: 429 }, AmberfloUnavailableError],
     [{ reason: 'criteria', statusCode: 403 }, AmberfloAuthError],
     [{ reason: 'criteria', statusCode: 422 }, AmberfloRejectedError],
