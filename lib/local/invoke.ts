@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { SQSEvent } from 'aws-lambda';
+import { isAppError } from '../errors.ts';
 import { createLambdaContext } from './lambda-context.ts';
 
 const { values, positionals } = parseArgs({
@@ -26,6 +27,12 @@ if (!Array.isArray(event.Records)) {
   process.exit(2);
 }
 // Imported after the checks: loading the handler parses the environment and fails fast on a bad one.
-const { handler } = await import('../../handlers/provision-account.ts');
+const { handler } = await import('../../handlers/provision-account.ts').catch((error: unknown) => {
+  if (isAppError(error) && error.code === 'CONFIG_INVALID') {
+    console.error(`Invalid environment:\n  ${(error.details.issues ?? []).join('\n  ')}`);
+    process.exit(2);
+  }
+  throw error;
+});
 const response = await handler(event, createLambdaContext({ remainingMs }));
 console.log(JSON.stringify(response, null, 2));
