@@ -92,6 +92,7 @@ export const EnvSchema = z
   })
   .describe('Environment of the provisioning function');
 
+/** The parsed environment, SCREAMING_SNAKE as in the schema. */
 export type Env = z.infer<typeof EnvSchema>;
 
 /** Where the Amberflo API key comes from. */

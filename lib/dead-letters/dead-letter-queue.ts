@@ -17,6 +17,7 @@ export interface DeadLetterQueue {
 const MAX_FOREIGN_ATTRIBUTES = 9;
 const MAX_MESSAGE = 256;
 
+/** Where dead letters go, and what they must never contain. */
 export type DeadLetterMessageOptions = {
   readonly queueUrl: string;
   readonly workflowId: string;

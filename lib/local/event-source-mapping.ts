@@ -9,11 +9,13 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { Consumer } from 'sqs-consumer';
 import { createLambdaContext } from './lambda-context.ts';
 
+/** The Lambda handler the loop invokes. */
 export type BatchHandler = (
   event: SQSEvent,
   context: Context,
 ) => Promise<SQSBatchResponse | undefined>;
 
+/** The queue to poll and the handler to call. */
 export type EventSourceMappingOptions = {
   readonly sqs: SQSClient;
   readonly queueUrl: string;
@@ -29,12 +31,14 @@ export type EventSourceMappingOptions = {
   readonly onInvoke?: (outcome: InvocationOutcome) => void;
 };
 
+/** One invocation: the records it was given and those it reported failed (all of them if it threw). */
 export type InvocationOutcome = {
   readonly messageIds: readonly string[];
   readonly failedIds: readonly string[];
   readonly error?: unknown;
 };
 
+/** A running loop. */
 export type EventSourceMapping = {
   /** Stops polling and waits (bounded) for the invocation in flight. */
   readonly stop: () => Promise<void>;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 
+/** Options of `createLambdaContext`. */
 export type LambdaContextOptions = {
   /** Time the invocation may run, in ms; `getRemainingTimeInMillis` counts down from it. */
   readonly remainingMs?: number;

@@ -77,5 +77,7 @@ export const AccountCreatedMessageSchema = z.object({
   eventId: id().optional(),
 });
 
+/** A parsed account-created message. */
 export type AccountCreatedMessage = z.infer<typeof AccountCreatedMessageSchema>;
+/** A parsed arrears commitment request. */
 export type Commitment = z.infer<typeof CommitmentSchema>;

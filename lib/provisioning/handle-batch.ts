@@ -7,6 +7,7 @@ import type { Dependencies } from '../dependencies.ts';
 import { DependencyUnavailableError } from '../errors.ts';
 import { processRecord } from './process-record.ts';
 
+/** Options of `createBatchHandler`. */
 export type BatchHandlerOptions = {
   /** middy's early timeout: a backstop after our own deadline. Tests pass 0 so that no timer outlives them. */
   readonly timeoutEarlyInMillis?: number;

@@ -48,6 +48,7 @@ export type Provision = (
   options: RunOptions,
 ) => Promise<ProvisionResult>;
 
+/** What `createProvisionAccount` needs: the workflow run, the idempotency store and the input settings. */
 export type ProvisionAccountOptions = {
   readonly run: RunProvisionWorkflow;
   readonly persistenceStore: BasePersistenceLayer;
