@@ -77,6 +77,17 @@ const createApiKeyReader = (config: Config, ssm: SSMClient): (() => Promise<stri
 };
 
 /**
+ * Reads the API key (cached) before the workflow starts, so that an SSM outage fails the run at once with
+ * DEPENDENCY_UNAVAILABLE instead of as a transport failure that the workflow's transient action retries.
+ */
+const readKeyFirst =
+  (getApiKey: () => Promise<string>, run: RunProvisionWorkflow): RunProvisionWorkflow =>
+  async (inputs, options) => {
+    await getApiKey();
+    return run(inputs, options);
+  };
+
+/**
  * The composition root: SDK clients (endpoints and region from the SDK's own AWS_* variables), Powertools logger,
  * metrics and idempotency, the Amberflo HTTP layer, the workflow runner and the dead-letter queue. Nothing is
  * created at import time; `overrides` replace any part.
@@ -110,11 +121,12 @@ export const createDependencies = (
       serviceName: config.powertools.serviceName,
     });
 
+  const getApiKey = lazy(() => createApiKeyReader(config, ssm()));
   // Built only when something needs it: a test that replaces `provision` needs no HTTP layer.
   const http = lazy(() =>
     createAmberfloHttp({
       baseUrl: config.amberflo.baseUrl,
-      getApiKey: createApiKeyReader(config, ssm()),
+      getApiKey: getApiKey(),
       timeoutMs: config.amberflo.httpTimeoutMs,
       ...(fetchOverride ? { fetch: fetchOverride } : {}),
     }),
@@ -124,7 +136,7 @@ export const createDependencies = (
   let registerLambdaContext = replaced.registerLambdaContext;
   if (!provision) {
     const provisioning = createProvisionAccount({
-      run: runWorkflow ?? createProvisionWorkflowRunner(http()),
+      run: runWorkflow ?? readKeyFirst(getApiKey(), createProvisionWorkflowRunner(http())),
       persistenceStore: new DynamoDBPersistenceLayer({
         tableName: config.idempotency.tableName,
         awsSdkV3Client: dynamodb(),

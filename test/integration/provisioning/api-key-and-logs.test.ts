@@ -103,6 +103,7 @@ describe('the API key from SSM, and what the logs carry', () => {
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'no-ssm' }]);
     expect(amberflo.requestLog()).toEqual([]);
+    expect(ssmMock).toHaveReceivedCommandTimes(GetParameterCommand, 1);
   });
 
   it('logs message ids, customer ids, steps and codes, but never the key, the e-mail or the body', async () => {
