@@ -130,9 +130,8 @@ export const startEventSourceMapping = (options: EventSourceMappingOptions): Eve
       return messages.filter((message) => !failed.has(message.MessageId ?? ''));
     },
   });
-  consumer.on('error', (error) =>
-    console.error('[event-source-mapping] SQS error:', error.message),
-  );
+  // sqs-consumer reports a thrown batch handler here too; either way the batch stays in the queue.
+  consumer.on('error', (error) => console.error('[event-source-mapping]', error.message));
   consumer.on('processing_error', (error) =>
     console.error('[event-source-mapping] handler failed; batch left in the queue:', error.message),
   );
