@@ -68,7 +68,6 @@ const settleBy = <T>(work: Promise<T>, signal: AbortSignal): Promise<T> =>
  * record not finished by then is reported failed (retried). It returns every failed id, even when all failed.
  */
 export const createBatchHandler = (deps: Dependencies, options: BatchHandlerOptions = {}) => {
-  const processor = new BatchProcessor(EventType.SQS);
   const margin = deps.config.deadlineMarginMs;
   return middy<SQSEvent, SQSBatchResponse, Error, Context>({
     timeoutEarlyInMillis: options.timeoutEarlyInMillis ?? 500,
@@ -89,6 +88,8 @@ export const createBatchHandler = (deps: Dependencies, options: BatchHandlerOpti
           limit(() => processRecord(record, deps, { signal: workSignal, deadline }), workSignal),
           guardSignal,
         );
+      // One processor per invocation: it holds the batch's state, and local runs share one handler between pollers.
+      const processor = new BatchProcessor(EventType.SQS);
       return processPartialResponse(event, handleRecord, processor, {
         context,
         throwOnFullBatchFailure: false,

@@ -163,3 +163,38 @@ describe('createLimiter', () => {
     await first;
   });
 });
+
+describe('createBatchHandler shared between concurrent invocations', () => {
+  it('keeps each invocation’s failures to itself', async () => {
+    // Prepare
+    const { deps, provision } = createFakeDependencies();
+    provision.on('acct-slow', async (message) => {
+      await delay(30);
+      return {
+        customerId: message.customerId,
+        customer: 'created',
+        plan: 'assigned',
+        commitment: 'none',
+        replayed: false,
+      };
+    });
+    provision.on('acct-fails', async () => {
+      throw new AmberfloUnavailableError('HTTP 503');
+    });
+    const handler = createBatchHandler(deps, { timeoutEarlyInMillis: 0 });
+    const slow = sqsRecordFactory(accountCreatedFactory({ customerId: 'acct-slow' }), {
+      messageId: 'a-1',
+    });
+    const failing = sqsRecordFactory(accountCreatedFactory({ customerId: 'acct-fails' }), {
+      messageId: 'b-1',
+    });
+    // Act
+    const [first, second] = await Promise.all([
+      handler({ Records: [slow] }, lambdaContextFactory()),
+      handler({ Records: [failing] }, lambdaContextFactory()),
+    ]);
+    // Assess
+    expect(first.batchItemFailures).toEqual([]);
+    expect(second.batchItemFailures).toEqual([{ itemIdentifier: 'b-1' }]);
+  });
+});
