@@ -38,6 +38,7 @@ export const processRecord = async (
   try {
     const message = parseAccountCreatedMessage(record.body);
     fields['customerId'] = message.customerId;
+    if (message.eventId) fields['eventId'] = message.eventId;
     const result = await deps.provision(message, options);
     const already =
       result.replayed ||
