@@ -10,7 +10,11 @@ import { FAILURE_ATTRIBUTE, parseFailureMetadata } from '../dead-letters/failure
 import { createDependencies, type DependencyOverrides } from '../dependencies.ts';
 import { createBatchHandler } from '../provisioning/handle-batch.ts';
 import { METRICS } from '../provisioning/process-record.ts';
-import { type EventSourceMapping, startEventSourceMapping } from './event-source-mapping.ts';
+import {
+  type EventSourceMapping,
+  type InvocationOutcome,
+  startEventSourceMapping,
+} from './event-source-mapping.ts';
 import type { LocalStack } from './stack.ts';
 
 /**
@@ -40,8 +44,11 @@ export class CountingMetrics extends Metrics {
     return new SingleCountingMetric(this);
   }
 
-  protected override isDisabled(): boolean {
-    return true;
+  override publishStoredMetrics(): this {
+    this.clearMetrics();
+    this.clearDimensions();
+    this.clearMetadata();
+    return this;
   }
 
   count(name: string): number {
@@ -79,8 +86,11 @@ class SingleCountingMetric extends Metrics {
     return super.addMetric(...args);
   }
 
-  protected override isDisabled(): boolean {
-    return true;
+  override publishStoredMetrics(): this {
+    this.clearMetrics();
+    this.clearDimensions();
+    this.clearMetadata();
+    return this;
   }
 }
 
@@ -92,7 +102,7 @@ export type LocalPipelineOptions = {
   /** Extra overrides for the composition (e.g. a fetch that crashes mid-run, a failing dead-letter queue). */
   readonly overrides?: DependencyOverrides;
   /** Called after every invocation with the ids it received and the ids it reported failed. */
-  readonly onInvoke?: (received: number, failed: number) => void;
+  readonly onInvoke?: (outcome: InvocationOutcome) => void;
 };
 
 export type LocalPipeline = {
@@ -130,7 +140,7 @@ export const startLocalPipeline = (
       waitTimeSeconds: 1,
       onInvoke: (outcome) => {
         invocations += 1;
-        options.onInvoke?.(outcome.messageIds.length, outcome.failedIds.length);
+        options.onInvoke?.(outcome);
       },
     }),
   );
@@ -148,11 +158,15 @@ export type OutgoingMessage = {
   readonly attributes?: SendMessageBatchRequestEntry['MessageAttributes'];
 };
 
-/** Sends messages to the stack's source queue, ten per call. Throws when SQS refuses any entry. */
+/**
+ * Sends messages to the stack's source queue, ten per call, and returns their SQS message ids in order.
+ * Throws when SQS refuses any entry.
+ */
 export const sendToSourceQueue = async (
   stack: LocalStack,
   messages: readonly OutgoingMessage[],
-): Promise<void> => {
+): Promise<string[]> => {
+  const ids: string[] = [];
   for (let offset = 0; offset < messages.length; offset += 10) {
     const entries = messages.slice(offset, offset + 10).map((message, index) => ({
       Id: String(index),
@@ -167,7 +181,12 @@ export const sendToSourceQueue = async (
         `SQS refused ${result.Failed.length} messages: ${result.Failed[0]?.Message}`,
       );
     }
+    const byEntry = new Map(
+      (result.Successful ?? []).map((entry) => [entry.Id, entry.MessageId ?? '']),
+    );
+    ids.push(...entries.map((entry) => byEntry.get(entry.Id) ?? ''));
   }
+  return ids;
 };
 
 export type QueueDepth = {
@@ -217,6 +236,10 @@ export const waitForDrain = async (
 
 export type DeadLetter = {
   readonly messageId: string;
+  /** The source queue's message id: from the failure metadata, else (moved by SQS) the message's own id. */
+  readonly sourceMessageId: string;
+  readonly receiveCount: number | undefined;
+  readonly attributes: Readonly<Record<string, string>>;
   readonly body: string;
   /** `UNKNOWN` when the message carries no failure metadata (moved by the queue's own redrive). */
   readonly code: string;
@@ -247,6 +270,14 @@ export const readDeadLetters = async (stack: LocalStack, max = 10_000): Promise<
       );
       letters.set(message.MessageId ?? '', {
         messageId: message.MessageId ?? '',
+        sourceMessageId: metadata?.sourceMessageId ?? message.MessageId ?? '',
+        receiveCount: metadata?.receiveCount,
+        attributes: Object.fromEntries(
+          Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+            name,
+            value.StringValue ?? '',
+          ]),
+        ),
         body: message.Body ?? '',
         code: metadata?.code ?? 'UNKNOWN',
         message: metadata?.message ?? 'moved by SQS, reason unknown',

@@ -125,8 +125,8 @@ let processed = 0;
 const pipeline = startLocalPipeline(stack, {
   concurrency: options.concurrency,
   functionTimeoutMs: LOCAL_FUNCTION_TIMEOUT_MS,
-  onInvoke: (received, failed) => {
-    processed += received - failed;
+  onInvoke: (outcome) => {
+    processed += outcome.messageIds.length - outcome.failedIds.length;
     bar.update(Math.min(processed, messages.length));
   },
 });

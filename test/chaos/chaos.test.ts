@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPrng } from '../../lib/amberflo/emulator/faults.ts';
+import {
+  type DeadLetter,
+  type LocalPipeline,
+  readDeadLetters,
+  sendToSourceQueue,
+  startLocalPipeline,
+  waitForDrain,
+} from '../../lib/local/pipeline.ts';
+import { generateSignups, type Signup } from '../../lib/local/signups.ts';
+import { type LocalStack, startLocalStack } from '../../lib/local/stack.ts';
+
+const SIGNUPS = Number(process.env['CHAOS_SIGNUPS'] ?? 80);
+const FAULT_RATE = Number(process.env['CHAOS_FAULT_RATE'] ?? 0.15);
+const CRASH_RATE = Number(process.env['CHAOS_CRASH_RATE'] ?? 0.05);
+const SEED = Number(process.env['CHAOS_SEED'] ?? 7);
+const PLAN_PATH = '/payments/pricing/amberflo/customer-pricing';
+const COMMITMENT_PATH =
+  '/payments/pricing/amberflo/customer-commitment/arrears_commitment_with_trueup';
+
+/** A fetch that, after some successful writes, dies before the next step: a Lambda killed between steps. */
+const createCrashingFetch = (rate: number, seed: number) => {
+  const random = createPrng(seed);
+  let crashes = 0;
+  const crashingFetch: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const method = input instanceof Request ? input.method : (init?.method ?? 'GET');
+    if (method === 'POST' && response.status === 200 && random() < rate) {
+      crashes += 1;
+      throw new TypeError('simulated crash between steps');
+    }
+    return response;
+  };
+  return { fetch: crashingFetch, crashes: () => crashes };
+};
+
+describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} crash rate`, () => {
+  let stack: LocalStack;
+  let pipeline: LocalPipeline;
+  let signups: Signup[];
+  let sentIds: string[];
+  let acknowledged: Set<string>;
+  let deadLetters: DeadLetter[];
+  let drained: boolean;
+  let crashes: () => number;
+
+  beforeAll(async () => {
+    // Prepare
+    stack = await startLocalStack({
+      visibilityTimeoutSeconds: 2,
+      env: {
+        DEADLINE_MARGIN_MS: '300',
+        AMBERFLO_HTTP_TIMEOUT_MS: '400',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      },
+      emulator: {
+        seed: SEED,
+        defaultPlanId: 'default-plan',
+        requestLogLimit: 1_000_000,
+        faults: {
+          global: {
+            error500: FAULT_RATE * 0.3,
+            error503: FAULT_RATE * 0.3,
+            error429: FAULT_RATE * 0.2,
+            hang: FAULT_RATE * 0.1,
+            drop: FAULT_RATE * 0.1,
+          },
+          retryAfterSeconds: 0,
+          hangMaxMs: 1_000,
+          scripted: [
+            { route: `POST ${PLAN_PATH}`, kind: 'error-503', phase: 'after', times: 3 },
+            { route: 'POST /customers', kind: 'error-500', phase: 'after', times: 3 },
+            { route: `POST ${COMMITMENT_PATH}`, kind: 'error-503', phase: 'after', times: 1 },
+          ],
+        },
+      },
+    });
+    const crashing = createCrashingFetch(CRASH_RATE, SEED);
+    crashes = crashing.crashes;
+    acknowledged = new Set();
+    pipeline = startLocalPipeline(stack, {
+      concurrency: 2,
+      functionTimeoutMs: 1_800,
+      overrides: { fetch: crashing.fetch },
+      onInvoke: (outcome) => {
+        const failed = new Set(outcome.failedIds);
+        for (const id of outcome.messageIds) if (!failed.has(id)) acknowledged.add(id);
+      },
+    });
+    signups = generateSignups(SIGNUPS, SEED, {
+      duplicates: 0.2,
+      conflicts: 0.03,
+      invalid: 0.1,
+      commitments: 0.2,
+    });
+    // Act
+    sentIds = await sendToSourceQueue(stack, signups);
+    drained = await waitForDrain(stack, { timeoutMs: 150_000 });
+    await pipeline.stop();
+    deadLetters = await readDeadLetters(stack);
+  }, 200_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('drains the queue', () => {
+    // Assess
+    expect(drained).toBe(true);
+  });
+
+  it('accounts for every message: acknowledged after processing, or in the DLQ', () => {
+    // Prepare
+    const deadLettered = new Set(deadLetters.map((letter) => letter.sourceMessageId));
+    // Act
+    const lost = sentIds.filter((id) => !acknowledged.has(id) && !deadLettered.has(id));
+    // Assess
+    expect(lost).toEqual([]);
+  });
+
+  it('dead-letters every invalid message with its code and never retries it', () => {
+    // Prepare
+    const bySource = new Map(deadLetters.map((letter) => [letter.sourceMessageId, letter]));
+    const invalid = signups
+      .map((signup, index) => ({ signup, id: sentIds[index] as string }))
+      .filter(
+        ({ signup }) =>
+          signup.expect === 'INVALID_MESSAGE' || signup.expect === 'UNSUPPORTED_EVENT',
+      );
+    // Assess
+    expect(invalid.length).toBeGreaterThan(0);
+    for (const { signup, id } of invalid) {
+      expect(bySource.get(id)).toMatchObject({
+        code: signup.expect,
+        receiveCount: 1,
+        body: signup.body,
+      });
+    }
+  });
+
+  it('provisions every valid account exactly once, or dead-letters it with a code', () => {
+    // Prepare
+    const state = stack.emulator?.state();
+    const deadLetteredCustomers = new Set(
+      deadLetters
+        .filter((letter) => letter.code !== 'CONFLICTING_DUPLICATE')
+        .map((letter) => letter.body),
+    );
+    const firstBody = new Map<string, string>();
+    for (const signup of signups) {
+      if (signup.expect === 'provisioned' && signup.customerId)
+        firstBody.set(signup.customerId, signup.body);
+    }
+    // Act
+    const problems: string[] = [];
+    for (const [customerId, body] of firstBody) {
+      if (deadLetteredCustomers.has(body)) continue;
+      const customers =
+        state?.customers.filter((customer) => customer.customerId === customerId) ?? [];
+      const plans = (state?.relations[customerId] ?? []).filter(
+        (relation) => relation.productPlanId !== 'default-plan',
+      );
+      const commitments =
+        state?.commitments.filter((c) => c.contract.customerId === customerId) ?? [];
+      const wantsCommitment = body.includes('commitment');
+      if (customers.length !== 1) problems.push(`${customerId}: ${customers.length} customers`);
+      if (plans.length !== 1) problems.push(`${customerId}: ${plans.length} plan assignments`);
+      if (commitments.length !== (wantsCommitment ? 1 : 0)) {
+        problems.push(`${customerId}: ${commitments.length} commitments`);
+      }
+    }
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  it('never duplicates a write to Amberflo', () => {
+    // Prepare
+    const log = stack.emulator?.requestLog() ?? [];
+    const successfulWrites = new Map<string, number>();
+    for (const entry of log) {
+      if (entry.method !== 'POST' || entry.status !== 200) continue;
+      const customerId = (entry.body as { customerId?: string } | undefined)?.customerId;
+      const key = `${entry.path} ${customerId}`;
+      successfulWrites.set(key, (successfulWrites.get(key) ?? 0) + 1);
+    }
+    // Act
+    const duplicated = [...successfulWrites].filter(([, count]) => count > 1);
+    // Assess
+    expect(successfulWrites.size).toBeGreaterThan(0);
+    expect(duplicated).toEqual([]);
+    expect(deadLetters.filter((letter) => letter.code === 'AMBERFLO_REJECTED')).toEqual([]);
+  });
+
+  it('exercised the failure paths it claims to test', () => {
+    // Assess
+    const faults = (stack.emulator?.requestLog() ?? []).filter(
+      (entry) => entry.fault !== undefined,
+    );
+    expect(faults.length).toBeGreaterThan(0);
+    expect(signups.some((signup) => signup.expect === 'duplicate')).toBe(true);
+    expect(CRASH_RATE === 0 || crashes() > 0).toBe(true);
+    process.stdout.write(
+      `chaos figures: signups=${signups.length} acknowledged=${acknowledged.size} deadLettered=${deadLetters.length}` +
+        ` byCode=${JSON.stringify(countBy(deadLetters.map((letter) => letter.code)))}` +
+        ` faults=${faults.length} crashes=${crashes()} invocations=${pipeline.invocations()}` +
+        ` amberfloCalls=${stack.emulator?.requestLog().length}\n`,
+    );
+  });
+});
+
+const countBy = (values: readonly string[]): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+};
