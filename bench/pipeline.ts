@@ -1,0 +1,257 @@
+/**
+ * Pipeline figures: Amberflo calls per message through the real handler (fresh account, completed duplicate, resume
+ * after a crash following each step), throughput of N signups through the local pipeline at a given emulator
+ * latency against the arithmetic limit of the concurrency cap, and the bundled handler's size and import time.
+ * Run alone: `npx node bench/pipeline.ts [signups]`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { createWorkflowFailureClassifier } from '../lib/amberflo/classify.ts';
+import { createAmberfloHttp } from '../lib/amberflo/http.ts';
+import type { Send } from '../lib/arazzo/http-port.ts';
+import { createWorkflowRunner } from '../lib/arazzo/runner.ts';
+import { sendToSourceQueue, startLocalPipeline, waitForDrain } from '../lib/local/pipeline.ts';
+import { generateSignups } from '../lib/local/signups.ts';
+import { startLocalStack } from '../lib/local/stack.ts';
+import {
+  loadProvisionAccountWorkflow,
+  PROVISION_ACCOUNT_WORKFLOW_ID,
+  toProvisionAccountInputs,
+} from '../lib/workflows/provision-account.ts';
+
+export type CallsPerMessage = { readonly reads: number; readonly writes: number };
+
+export type PipelineFigures = {
+  readonly fresh: CallsPerMessage;
+  readonly completedDuplicate: CallsPerMessage;
+  /** Calls made by the redelivery after a crash following the n-th response of a run with a commitment. */
+  readonly resumeAfterCrash: ReadonlyArray<{ readonly crashAfterStep: string } & CallsPerMessage>;
+  readonly throughput: {
+    readonly signups: number;
+    readonly latencyMs: number;
+    readonly concurrency: number;
+    readonly seconds: number;
+    readonly messagesPerSecond: number;
+    readonly arithmeticLimitPerSecond: number;
+    readonly ratioToLimit: number;
+  };
+  readonly bundle: {
+    readonly minifiedBytes: number;
+    readonly importMs: number;
+    readonly importMsWithoutSdk: number;
+  };
+};
+
+const ACCOUNT = { customerId: 'bench-acct', customerName: 'Bench', productId: 'plan-pro' };
+const COMMITMENT = {
+  label: 'Annual',
+  cycles: 12,
+  trueup: { minimumPayment: 1000, interval: 'MONTHLY' },
+};
+const STEPS_WITH_COMMITMENT = [
+  'findCustomer',
+  'createCustomer',
+  'readPlan',
+  'assignPlan',
+  'readCommitments',
+];
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+
+const countCalls = (log: ReadonlyArray<{ method: string }>): CallsPerMessage => ({
+  reads: log.filter((entry) => entry.method === 'GET').length,
+  writes: log.filter((entry) => entry.method === 'POST').length,
+});
+
+/** Fresh account and completed duplicate through the handler (idempotency included). */
+const measureHandlerCalls = async () => {
+  const stack = await startLocalStack({
+    visibilityTimeoutSeconds: 2,
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    emulator: { defaultPlanId: 'default-plan' },
+  });
+  const pipeline = startLocalPipeline(stack, { concurrency: 1, functionTimeoutMs: 5_000 });
+  try {
+    const emulator = stack.emulator as NonNullable<typeof stack.emulator>;
+    await sendToSourceQueue(stack, [{ body: JSON.stringify(ACCOUNT) }]);
+    await waitForDrain(stack, { timeoutMs: 30_000 });
+    const fresh = countCalls(emulator.requestLog());
+    emulator.clearRequestLog();
+    await sendToSourceQueue(stack, [{ body: JSON.stringify(ACCOUNT) }]);
+    await waitForDrain(stack, { timeoutMs: 30_000 });
+    return { fresh, completedDuplicate: countCalls(emulator.requestLog()) };
+  } finally {
+    await pipeline.stop();
+    await stack.stop();
+  }
+};
+
+/** A crash after the n-th response of a run with a commitment, then the redelivered run: what does it call? */
+const measureResumeCalls = async () => {
+  const stack = await startLocalStack({ emulator: { defaultPlanId: 'default-plan' } });
+  const emulator = stack.emulator as NonNullable<typeof stack.emulator>;
+  try {
+    const http = createAmberfloHttp({
+      baseUrl: emulator.url,
+      getApiKey: () => emulator.apiKey,
+      timeoutMs: 5_000,
+    });
+    const inputs = toProvisionAccountInputs(
+      { ...ACCOUNT, commitment: COMMITMENT },
+      { amberfloProductId: '1' },
+    );
+    const run = (send: Send, signal?: AbortSignal) =>
+      createWorkflowRunner(loadProvisionAccountWorkflow(), {
+        baseUrl: http.baseUrl,
+        send,
+        classify: createWorkflowFailureClassifier(http.knownSecrets),
+      }).run(PROVISION_ACCOUNT_WORKFLOW_ID, inputs, signal ? { signal } : {});
+    const results = [];
+    for (const [index, crashAfterStep] of STEPS_WITH_COMMITMENT.entries()) {
+      emulator.reset();
+      const controller = new AbortController();
+      let responses = 0;
+      await run(async (request, options) => {
+        const response = await http.send(request, options);
+        responses += 1;
+        if (responses === index + 1) controller.abort(new Error('crash'));
+        return response;
+      }, controller.signal);
+      emulator.clearRequestLog();
+      await run(http.send);
+      results.push({ crashAfterStep, ...countCalls(emulator.requestLog()) });
+    }
+    return results;
+  } finally {
+    await stack.stop();
+  }
+};
+
+/** N fresh signups through the pipeline with emulator latency, against the concurrency cap's arithmetic limit. */
+const measureThroughput = async (signups: number, latencyMs: number) => {
+  const concurrency = 2;
+  const batchConcurrency = 5;
+  const stack = await startLocalStack({
+    visibilityTimeoutSeconds: 30,
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', BATCH_CONCURRENCY: String(batchConcurrency) },
+    emulator: { defaultPlanId: 'default-plan', faults: { global: { latencyMs } } },
+  });
+  const pipeline = startLocalPipeline(stack, { concurrency, functionTimeoutMs: 30_000 });
+  try {
+    const messages = generateSignups(signups, 11, {
+      duplicates: 0,
+      conflicts: 0,
+      invalid: 0,
+      commitments: 0,
+    });
+    await sendToSourceQueue(stack, messages);
+    const started = performance.now();
+    await waitForDrain(stack, { timeoutMs: 120_000 });
+    const seconds = (performance.now() - started) / 1000;
+    // A fresh account is four sequential Amberflo calls; the cap allows pollers × BATCH_CONCURRENCY records at once.
+    const arithmeticLimitPerSecond = (concurrency * batchConcurrency) / ((4 * latencyMs) / 1000);
+    const messagesPerSecond = signups / seconds;
+    return {
+      signups,
+      latencyMs,
+      concurrency: concurrency * batchConcurrency,
+      seconds,
+      messagesPerSecond,
+      arithmeticLimitPerSecond,
+      ratioToLimit: messagesPerSecond / arithmeticLimitPerSecond,
+    };
+  } finally {
+    await pipeline.stop();
+    await stack.stop();
+  }
+};
+
+/** The handler bundled as serverless.yml bundles it (minified here), imported in a fresh Node process. */
+const measureBundle = async () => {
+  // Inside the project, so the bundle resolves the AWS SDK (left to the Lambda runtime) from node_modules.
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  await mkdir(join(root, '.esbuild'), { recursive: true });
+  const directory = await mkdtemp(join(root, '.esbuild', 'bench-'));
+  try {
+    const outfile = join(directory, 'provision-account.mjs');
+    await build({
+      entryPoints: [fileURLToPath(new URL('../handlers/provision-account.ts', import.meta.url))],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node24',
+      minify: true,
+      external: ['@aws-sdk/*'],
+      outfile,
+      logLevel: 'silent',
+    });
+    // Two figures: the whole import, and the part after the AWS SDK clients (which Lambda's runtime provides) loaded.
+    const sdk = [
+      '@aws-sdk/client-sqs',
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-ssm',
+      '@aws-sdk/lib-dynamodb',
+    ];
+    const script = `const start = performance.now();
+      for (const name of ${JSON.stringify(sdk)}) await import(name);
+      const own = performance.now();
+      await import(${JSON.stringify(pathToFileURL(outfile).href)});
+      const end = performance.now();
+      process.stdout.write(JSON.stringify([end - start, end - own]));`;
+    const env = {
+      ...process.env,
+      AWS_REGION: 'us-east-1',
+      AMBERFLO_API_KEY_PARAMETER: '/bench/amberflo-api-key',
+      DEAD_LETTER_QUEUE_URL: 'http://127.0.0.1:1/000000000000/bench-dlq',
+      IDEMPOTENCY_TABLE_NAME: 'bench-idempotency',
+    };
+    const samples = Array.from(
+      { length: 5 },
+      () =>
+        JSON.parse(
+          execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+            encoding: 'utf8',
+            env,
+            cwd: root,
+          }),
+        ) as [number, number],
+    );
+    return {
+      minifiedBytes: (await stat(outfile)).size,
+      importMs: median(samples.map((sample) => sample[0])),
+      importMsWithoutSdk: median(samples.map((sample) => sample[1])),
+    };
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+};
+
+export const runPipelineBenchmark = async ({
+  signups = 1000,
+  latencyMs = 25,
+} = {}): Promise<PipelineFigures> => {
+  const { fresh, completedDuplicate } = await measureHandlerCalls();
+  return {
+    fresh,
+    completedDuplicate,
+    resumeAfterCrash: await measureResumeCalls(),
+    throughput: await measureThroughput(signups, latencyMs),
+    bundle: await measureBundle(),
+  };
+};
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(
+    JSON.stringify(
+      await runPipelineBenchmark({ signups: Number(process.argv[2] ?? 1000) }),
+      null,
+      2,
+    ),
+  );
+}
