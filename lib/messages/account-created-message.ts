@@ -22,7 +22,9 @@ const text = (max: number) =>
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((value) => !CONTROL.test(value), 'must not contain control characters');
+    .refine((value) => !CONTROL.test(value), 'must not contain control characters')
+    // A lone surrogate survives JSON.parse but not a UTF-8 store: Amberflo would keep a replacement character.
+    .refine((value) => value.isWellFormed(), 'must be well-formed Unicode');
 
 const id = () =>
   text(MAX_ID_LENGTH)

@@ -20,19 +20,75 @@ type JsonObject = Record<string, unknown>;
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Depth of a parsed JSON value, walked iteratively so a hostile document cannot overflow the stack. */
-const depthOf = (root: unknown): number => {
+/**
+ * Keys that pollute prototypes when a consumer merges the payload naively (`Object.assign`, deep merges). No producer
+ * sends them; a message that carries one is hostile or corrupt, at any level (zod would drop `__proto__` silently).
+ */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Depth of a parsed JSON value and its first forbidden key, walked iteratively so a hostile document cannot overflow
+ * the stack. Stops early once the depth limit is passed.
+ */
+const inspectJson = (root: unknown): { depth: number; forbiddenKey?: string } => {
   let deepest = 0;
   const stack: [unknown, number][] = [[root, 0]];
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
     const [value, depth] = item;
     if (typeof value !== 'object' || value === null) continue;
     deepest = Math.max(deepest, depth + 1);
-    if (deepest > MAX_DEPTH) return deepest;
-    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+    if (deepest > MAX_DEPTH) return { depth: deepest };
+    for (const [key, child] of Object.entries(value)) {
+      if (!Array.isArray(value) && FORBIDDEN_KEYS.has(key)) {
+        return { depth: deepest, forbiddenKey: key };
+      }
+      stack.push([child, depth + 1]);
+    }
   }
-  return deepest;
+  return { depth: deepest };
 };
+
+/**
+ * First key that appears twice in one object of a JSON text that `JSON.parse` has accepted. `JSON.parse` keeps the
+ * last value while other parsers keep the first, so a producer-side validator and we could read different messages.
+ * Keys are compared decoded (`"a"` and `"\u0061"` are the same key).
+ */
+const findDuplicateKey = (text: string): string | undefined => {
+  // One entry per open container: the keys seen so far for an object, null for an array.
+  const open: (Set<string> | null)[] = [];
+  let expectingKey = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (char === '"') {
+      let end = index + 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const keys = open.at(-1);
+      if (keys && expectingKey) {
+        const raw = text.slice(index, end + 1);
+        const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        if (keys.has(key)) return key;
+        keys.add(key);
+        expectingKey = false;
+      }
+      index = end;
+    } else if (char === '{') {
+      open.push(new Set());
+      expectingKey = true;
+    } else if (char === '[') {
+      open.push(null);
+      expectingKey = false;
+    } else if (char === '}' || char === ']') {
+      open.pop();
+      expectingKey = false;
+    } else if (char === ',') {
+      expectingKey = open.at(-1) instanceof Set;
+    }
+  }
+  return undefined;
+};
+
+/** Producer-controlled names (event types, keys) go into errors short and printable. */
+const printable = (name: string) => name.slice(0, 64).replace(/[^\x20-\x7E]/g, '?');
 
 const parseJson = (text: string, what: string): unknown => {
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
@@ -50,19 +106,29 @@ const parseJson = (text: string, what: string): unknown => {
       { cause },
     );
   }
-  if (depthOf(json) > MAX_DEPTH) {
+  const { depth, forbiddenKey } = inspectJson(json);
+  if (depth > MAX_DEPTH) {
     throw new InvalidMessageError(`${what} is nested deeper than ${MAX_DEPTH} levels`, {
       issues: [`${what}: nested deeper than ${MAX_DEPTH} levels`],
+    });
+  }
+  if (forbiddenKey !== undefined) {
+    throw new InvalidMessageError(`${what} has a forbidden key "${forbiddenKey}"`, {
+      issues: [`${what}: forbidden key "${forbiddenKey}"`],
+    });
+  }
+  // Checked after the depth, so the scan keeps at most MAX_DEPTH containers open.
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== undefined) {
+    throw new InvalidMessageError(`${what} has a duplicate key "${printable(duplicate)}"`, {
+      issues: [`${what}: duplicate key "${printable(duplicate)}"`],
     });
   }
   return json;
 };
 
 const unsupported = (kind: string, name: string) =>
-  // The event name is producer-controlled; keep it short and printable in the error.
-  new UnsupportedEventError(
-    `Unsupported ${kind} "${name.slice(0, 64).replace(/[^\x20-\x7E]/g, '?')}"`,
-  );
+  new UnsupportedEventError(`Unsupported ${kind} "${printable(name)}"`);
 
 /**
  * Removes at most one envelope: an SNS notification (its `Message` is JSON text) or an EventBridge event (its
