@@ -1,0 +1,103 @@
+/**
+ * `npm run bench`: every performance figure the issues set a goal for, measured on loopback and printed as one
+ * table (figure, goal, met). Bounded: about two minutes on a 2-core machine. Figures, not a gate: exit 0 unless a
+ * measurement itself fails.
+ */
+import { runDlqReplayBenchmark } from './dlq-replay.ts';
+import { runPipelineBenchmark } from './pipeline.ts';
+import { runWorkflowOverheadBenchmark } from './workflow-overhead.ts';
+
+type Row = { figure: string; measured: string; goal: string; met: string };
+const rows: Row[] = [];
+const add = (figure: string, measured: string, goal = '', met?: boolean) =>
+  rows.push({ figure, measured, goal, met: met === undefined ? '' : met ? 'yes' : 'NO' });
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+
+const started = Date.now();
+console.log('Workflow engine versus hand-written ky calls…');
+const engine = await runWorkflowOverheadBenchmark({ runs: 300 });
+add(
+  'engine / hand-written (median of 300 runs, 0 ms latency)',
+  `${fixed(engine.ratio, 3)}× (${fixed(engine.interpreterMedianMs)} vs ${fixed(engine.handWrittenMedianMs)} ms)`,
+  '≤ 1.10×',
+  engine.ratio <= 1.1,
+);
+add(
+  'engine import + prepare (bundled)',
+  `${fixed(engine.importAndPrepareMs, 1)} ms, ${engine.engineBundleBytes} B`,
+);
+add(
+  'Amberflo calls, fresh account (workflow)',
+  `${engine.freshCalls.reads} reads, ${engine.freshCalls.writes} writes`,
+  '≤ 4 (2 reads, 2 writes)',
+  engine.freshCalls.reads + engine.freshCalls.writes <= 4 && engine.freshCalls.writes <= 2,
+);
+add(
+  'Amberflo writes, rerun of a completed account (workflow)',
+  String(engine.rerunCalls.writes),
+  '0',
+  engine.rerunCalls.writes === 0,
+);
+
+console.log('Pipeline: calls per message, resume, throughput, bundle…');
+const pipeline = await runPipelineBenchmark({ signups: 1000, latencyMs: 25 });
+add(
+  'Amberflo calls per message, fresh account (handler)',
+  `${pipeline.fresh.reads} reads, ${pipeline.fresh.writes} writes`,
+);
+add(
+  'Amberflo calls per message, completed duplicate (handler)',
+  String(pipeline.completedDuplicate.reads + pipeline.completedDuplicate.writes),
+  '0',
+  pipeline.completedDuplicate.reads + pipeline.completedDuplicate.writes === 0,
+);
+for (const resume of pipeline.resumeAfterCrash) {
+  add(
+    `resume after a crash after ${resume.crashAfterStep} (with commitment)`,
+    `${resume.reads} reads, ${resume.writes} writes`,
+  );
+}
+const { throughput } = pipeline;
+add(
+  `throughput, ${throughput.signups} signups at ${throughput.latencyMs} ms latency`,
+  `${fixed(throughput.messagesPerSecond, 1)} msg/s of ${fixed(throughput.arithmeticLimitPerSecond, 0)} (${fixed(throughput.ratioToLimit * 100, 0)} %)`,
+  '≥ 80 % of the limit',
+  throughput.ratioToLimit >= 0.8,
+);
+add(
+  'bundled handler size (minified, SDK external)',
+  `${fixed(pipeline.bundle.minifiedBytes / 1024, 0)} KB`,
+  '≤ 500 KB',
+  pipeline.bundle.minifiedBytes <= 500 * 1024,
+);
+add(
+  'bundled handler import time',
+  `${fixed(pipeline.bundle.importMs, 0)} ms (${fixed(pipeline.bundle.importMsWithoutSdk, 0)} ms without the AWS SDK)`,
+  '≤ 100 ms',
+  pipeline.bundle.importMs <= 100,
+);
+
+console.log('DLQ replay…');
+const dlq = await runDlqReplayBenchmark({ count: 5_000, scanCount: 50_000 });
+add(
+  'DLQ replay rate (5,000 messages)',
+  `${fixed(dlq.messagesPerSecond, 0)} msg/s`,
+  '≥ 500 msg/s',
+  dlq.messagesPerSecond >= 500,
+);
+add(
+  'DLQ replay SQS calls per message',
+  fixed(dlq.callsPerMessage, 3),
+  '≤ 0.35',
+  dlq.callsPerMessage <= 0.35,
+);
+add(
+  `DLQ stats over ${dlq.scanned} messages, peak RSS`,
+  `${fixed(dlq.peakRssMb, 0)} MB (first sample ${fixed(dlq.firstRssMb, 0)} MB)`,
+  '< 150 MB',
+  dlq.peakRssMb < 150,
+);
+
+console.log('');
+console.table(rows);
+console.log(`bench finished in ${fixed((Date.now() - started) / 1000, 1)} s`);
