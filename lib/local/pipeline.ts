@@ -1,5 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import {
+  ChangeMessageVisibilityBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
@@ -247,11 +248,12 @@ export type DeadLetter = {
 };
 
 /**
- * Reads every message in the DLQ without deleting it (they stay in flight until the visibility timeout passes).
+ * Reads every message in the DLQ without deleting it, then gives them all back (visibility 0).
  * Meant for the end of a local run or a test; bounded by `max` and by two empty receives in a row.
  */
 export const readDeadLetters = async (stack: LocalStack, max = 10_000): Promise<DeadLetter[]> => {
   const letters = new Map<string, DeadLetter>();
+  const handles: string[] = [];
   let emptyInARow = 0;
   while (letters.size < max && emptyInARow < 2) {
     const { Messages = [] } = await stack.sqs.send(
@@ -265,6 +267,7 @@ export const readDeadLetters = async (stack: LocalStack, max = 10_000): Promise<
     );
     emptyInARow = Messages.length === 0 ? emptyInARow + 1 : 0;
     for (const message of Messages) {
+      if (message.ReceiptHandle) handles.push(message.ReceiptHandle);
       const metadata = parseFailureMetadata(
         message.MessageAttributes?.[FAILURE_ATTRIBUTE]?.StringValue,
       );
@@ -283,6 +286,18 @@ export const readDeadLetters = async (stack: LocalStack, max = 10_000): Promise<
         message: metadata?.message ?? 'moved by SQS, reason unknown',
       });
     }
+  }
+  for (let offset = 0; offset < handles.length; offset += 10) {
+    await stack.sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: stack.deadLetterQueue.url,
+        Entries: handles.slice(offset, offset + 10).map((handle, index) => ({
+          Id: String(index),
+          ReceiptHandle: handle,
+          VisibilityTimeout: 0,
+        })),
+      }),
+    );
   }
   return [...letters.values()];
 };
