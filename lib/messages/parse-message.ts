@@ -130,6 +130,11 @@ const parseJson = (text: string, what: string): unknown => {
 const unsupported = (kind: string, name: string) =>
   new UnsupportedEventError(`Unsupported ${kind} "${printable(name)}"`);
 
+/** An SNS notification or an EventBridge event, by the fields that mark them. */
+const isEnvelope = (value: JsonObject): boolean =>
+  (typeof value['Type'] === 'string' && ('Message' in value || 'TopicArn' in value)) ||
+  (typeof value['detail-type'] === 'string' && 'detail' in value);
+
 /**
  * Removes at most one envelope: an SNS notification (its `Message` is JSON text) or an EventBridge event (its
  * `detail`). Returns undefined when the value is not an envelope.
@@ -171,6 +176,11 @@ export const parseAccountCreatedMessage = (body: string): AccountCreatedMessage 
     const inner = unwrapOnce(payload);
     if (inner === undefined) break;
     payload = inner;
+  }
+  if (isObject(payload) && isEnvelope(payload)) {
+    throw new InvalidMessageError(`Message is wrapped in more than ${MAX_ENVELOPES} envelopes`, {
+      issues: [`Body: more than ${MAX_ENVELOPES} nested envelopes`],
+    });
   }
   if (!isObject(payload)) {
     throw new InvalidMessageError('Message is not a JSON object', {
