@@ -40,7 +40,10 @@ export type InvocationOutcome = {
 
 /** A running loop. */
 export type EventSourceMapping = {
-  /** Stops polling and waits (bounded) for the invocation in flight. */
+  /**
+   * Stops polling: aborts a pending long poll, lets a batch being handled finish (bounded by the function timeout),
+   * and resolves once the loop sends no more requests. Errors caused by the stop itself are not logged.
+   */
   readonly stop: () => Promise<void>;
 };
 
@@ -98,6 +101,9 @@ export const startEventSourceMapping = (options: EventSourceMappingOptions): Eve
     onInvoke,
   } = options;
   let inFlight: Promise<unknown> = Promise.resolve();
+  let stopping = false;
+  // From the first record of a batch until its deletes are done: while true, a stop must not abort.
+  let batchInProgress = false;
 
   const consumer = Consumer.create({
     queueUrl,
@@ -130,8 +136,18 @@ export const startEventSourceMapping = (options: EventSourceMappingOptions): Eve
       return messages.filter((message) => !failed.has(message.MessageId ?? ''));
     },
   });
+  consumer.on('message_received', () => {
+    batchInProgress = true;
+  });
+  consumer.on('response_processed', () => {
+    batchInProgress = false;
+  });
   // sqs-consumer reports a thrown batch handler here too; either way the batch stays in the queue.
-  consumer.on('error', (error) => console.error('[event-source-mapping]', error.message));
+  consumer.on('error', (error, messages) => {
+    // A receive that fails once we stop (aborted long poll, emulator already gone) is our own doing, not news.
+    if (stopping && messages === undefined) return;
+    console.error('[event-source-mapping]', error.message);
+  });
   consumer.on('processing_error', (error) =>
     console.error('[event-source-mapping] handler failed; batch left in the queue:', error.message),
   );
@@ -139,12 +155,20 @@ export const startEventSourceMapping = (options: EventSourceMappingOptions): Eve
 
   return {
     stop: async () => {
-      consumer.stop();
-      // Bounded: an invocation never outlives its own timeout.
+      if (stopping) return;
+      stopping = true;
+      // Abort only the long poll: a batch being handled finishes and deletes what succeeded, as Lambda lets an
+      // invocation run to its end; aborting it would also abort its DeleteMessageBatch.
+      consumer.stop(batchInProgress ? {} : { abort: true });
+      // Bounded: an invocation never outlives its own timeout; then the loop makes no further request.
+      const endsAt = Date.now() + functionTimeoutMs;
       await Promise.race([
         inFlight,
         new Promise((resolve) => setTimeout(resolve, functionTimeoutMs).unref()),
       ]);
+      while (consumer.status.isPolling && Date.now() < endsAt) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
     },
   };
 };

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import {
   ChangeMessageVisibilityBatchCommand,
@@ -6,9 +7,11 @@ import {
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
+import { parse } from 'yaml';
 import { loadConfig } from '../config.ts';
 import { FAILURE_ATTRIBUTE, parseFailureMetadata } from '../dead-letters/failure-metadata.ts';
 import { createDependencies, type DependencyOverrides } from '../dependencies.ts';
+import { ConfigError } from '../errors.ts';
 import { createBatchHandler } from '../provisioning/handle-batch.ts';
 import { METRICS } from '../provisioning/process-record.ts';
 import {
@@ -16,6 +19,7 @@ import {
   type InvocationOutcome,
   startEventSourceMapping,
 } from './event-source-mapping.ts';
+import { readDeclaredResources } from './serverless-resources.ts';
 import type { LocalStack } from './stack.ts';
 
 /**
@@ -112,9 +116,18 @@ export type LocalPipeline = {
   readonly stop: () => Promise<void>;
 };
 
+/**
+ * What the pipeline needs of a stack: its environment, clients, source queue and declared settings. A whole
+ * `LocalStack` fits; so does a worker thread's own view of one (`pipeline-worker.ts`).
+ */
+export type PipelineStack = Pick<
+  LocalStack,
+  'env' | 'sqs' | 'dynamo' | 'sourceQueue' | 'resources'
+>;
+
 /** Starts the handler behind `concurrency` local pollers of the stack's source queue. */
 export const startLocalPipeline = (
-  stack: LocalStack,
+  stack: PipelineStack,
   options: LocalPipelineOptions = {},
 ): LocalPipeline => {
   const config = loadConfig(stack.env);
@@ -151,6 +164,60 @@ export const startLocalPipeline = (
     stop: async () => {
       await Promise.all(mappings.map((mapping) => mapping.stop()));
     },
+  };
+};
+
+/** How serverless.yml scales the consumer for one stage. */
+export type DeployedScaling = {
+  readonly stage: string;
+  /** The SQS event's `maximumConcurrency`: concurrent invocations, so the number of local pollers. */
+  readonly maximumConcurrency: number;
+  /** `BATCH_CONCURRENCY`: records one invocation handles at once. */
+  readonly batchConcurrency: number;
+  readonly batchSize: number;
+};
+
+const positiveInteger = (value: unknown, what: string): number => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) {
+    throw new ConfigError(
+      `serverless.yml: ${what} must be a positive integer, got ${String(value)}`,
+    );
+  }
+  return number;
+};
+
+/**
+ * Reads the consumer's scaling as serverless.yml deploys it to `stage`: `maximumConcurrency` (a `${param:…}` is
+ * looked up in the stage's params, then `default`, as osls does), `batchSize` and `BATCH_CONCURRENCY`, so local
+ * runs and benchmarks use the deployed figures instead of copies. Throws ConfigError when one is missing.
+ */
+export const readDeployedScaling = async (
+  path = 'serverless.yml',
+  stage = 'dev',
+): Promise<DeployedScaling> => {
+  const declared = await readDeclaredResources(path, stage);
+  // CloudFormation tags (!Ref, !GetAtt) stay unresolved strings here; only params and the SQS event are read.
+  const raw = parse(await readFile(path, 'utf8'), { logLevel: 'silent' }) as {
+    params?: Record<string, Record<string, unknown> | undefined>;
+    functions?: Record<string, { events?: Array<{ sqs?: { maximumConcurrency?: unknown } }> }>;
+  };
+  const declaredValue = Object.values(raw.functions ?? {})
+    .flatMap((fn) => fn.events ?? [])
+    .find((event) => event.sqs)?.sqs?.maximumConcurrency;
+  const param =
+    typeof declaredValue === 'string' ? /^\$\{param:([\w.-]+)\}$/.exec(declaredValue) : null;
+  const maximumConcurrency = param?.[1]
+    ? (raw.params?.[stage]?.[param[1]] ?? raw.params?.['default']?.[param[1]])
+    : declaredValue;
+  return {
+    stage,
+    maximumConcurrency: positiveInteger(maximumConcurrency, 'the SQS event maximumConcurrency'),
+    batchConcurrency: positiveInteger(
+      declared.environment['BATCH_CONCURRENCY'],
+      'BATCH_CONCURRENCY',
+    ),
+    batchSize: positiveInteger(declared.batchSize, 'the SQS event batchSize'),
   };
 };
 
@@ -216,12 +283,16 @@ export const queueDepth = async (stack: LocalStack, queueUrl: string): Promise<Q
 };
 
 /**
- * Waits until the source queue holds nothing visible, in flight or delayed (checked twice in a row), or the time
- * limit passes. Resolves true when drained. Bounded by `timeoutMs`.
+ * Waits until the source queue holds nothing visible, in flight or delayed (checked twice in a row, `intervalMs`
+ * apart, default 250), or the time limit passes. Resolves true when drained. Bounded by `timeoutMs`.
  */
 export const waitForDrain = async (
   stack: LocalStack,
-  { timeoutMs, onTick }: { timeoutMs: number; onTick?: (depth: QueueDepth) => void },
+  {
+    timeoutMs,
+    onTick,
+    intervalMs = 250,
+  }: { timeoutMs: number; onTick?: (depth: QueueDepth) => void; intervalMs?: number },
 ): Promise<boolean> => {
   const endsAt = Date.now() + timeoutMs;
   let emptyInARow = 0;
@@ -230,7 +301,7 @@ export const waitForDrain = async (
     onTick?.(depth);
     emptyInARow = depth.visible + depth.inFlight + depth.delayed === 0 ? emptyInARow + 1 : 0;
     if (emptyInARow >= 2) return true;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   return false;
 };
