@@ -181,34 +181,34 @@ describe('hostile and malformed messages through the real handler', () => {
       stack.fauxqs.reset();
       emulator.reset();
       logs = captureLogs();
-      // Calibration: the calls one fresh valid account costs, with the same emulator and workflow.
-      const calibration = buildHarness();
-      await sendToSourceQueue(stack, [
-        { body: JSON.stringify(accountCreatedFactory({ customerId: 'valid-calibration' })) },
-      ]);
-      await drainThroughHandler(calibration, 1);
-      callsPerValidMessage = emulator.requestLog().length;
-      emulator.clearRequestLog();
-
-      const outgoing: { body: string; bad?: BadInput }[] = [];
-      DELIVERABLE_BAD_INPUTS.forEach((bad, index) => {
-        outgoing.push({ body: bad.body, bad });
-        const validId = validIds[Math.floor(index / BAD_PER_VALID)];
-        if (
-          index % BAD_PER_VALID === BAD_PER_VALID - 1 ||
-          index === DELIVERABLE_BAD_INPUTS.length - 1
-        ) {
-          outgoing.push({ body: JSON.stringify(accountCreatedFactory({ customerId: validId })) });
-        }
-      });
-      const sqsIds = await sendToSourceQueue(stack, outgoing);
-      badBySqsId = new Map(
-        outgoing.flatMap((message, index) =>
-          message.bad ? [[sqsIds[index] ?? '', message.bad] as const] : [],
-        ),
-      );
-      harness = buildHarness();
       try {
+        // Calibration: the calls one fresh valid account costs, with the same emulator and workflow.
+        const calibration = buildHarness();
+        await sendToSourceQueue(stack, [
+          { body: JSON.stringify(accountCreatedFactory({ customerId: 'valid-calibration' })) },
+        ]);
+        await drainThroughHandler(calibration, 1);
+        callsPerValidMessage = emulator.requestLog().length;
+        emulator.clearRequestLog();
+
+        const outgoing: { body: string; bad?: BadInput }[] = [];
+        DELIVERABLE_BAD_INPUTS.forEach((bad, index) => {
+          outgoing.push({ body: bad.body, bad });
+          const validId = validIds[Math.floor(index / BAD_PER_VALID)];
+          if (
+            index % BAD_PER_VALID === BAD_PER_VALID - 1 ||
+            index === DELIVERABLE_BAD_INPUTS.length - 1
+          ) {
+            outgoing.push({ body: JSON.stringify(accountCreatedFactory({ customerId: validId })) });
+          }
+        });
+        const sqsIds = await sendToSourceQueue(stack, outgoing);
+        badBySqsId = new Map(
+          outgoing.flatMap((message, index) =>
+            message.bad ? [[sqsIds[index] ?? '', message.bad] as const] : [],
+          ),
+        );
+        harness = buildHarness();
         invocations = await drainThroughHandler(harness, outgoing.length);
       } finally {
         logs.restore();
