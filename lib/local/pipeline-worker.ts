@@ -6,6 +6,7 @@
  * This file is both the API (`startLocalPipelineInWorker`) and the worker's entry: Node 24 runs it as `.ts`.
  */
 
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import {
   isMainThread,
   type MessagePort,
@@ -59,6 +60,11 @@ export type WorkerPipeline = {
   readonly stop: () => Promise<PipelineCounts>;
   /** Resolves with the worker's exit code once the thread has ended (0 when it ended by itself). */
   readonly exited: Promise<number>;
+  /**
+   * The worker's event-loop utilization (`performance.eventLoopUtilization`, read from this thread without a
+   * round trip); pass an earlier reading for the delta. Near 1 means the handler's thread is CPU-bound.
+   */
+  readonly eventLoopUtilization: (since?: EventLoopUtilization) => EventLoopUtilization;
 };
 
 type WorkerStart = {
@@ -293,6 +299,7 @@ export const startLocalPipelineInWorker = async (
       return stopping;
     },
     exited,
+    eventLoopUtilization: (since) => worker.performance.eventLoopUtilization(since),
   };
 };
 
