@@ -152,7 +152,12 @@ const measureThroughput = async (signups: number, latencyMs: number) => {
   const stack = await startLocalStack({
     visibilityTimeoutSeconds: 30,
     env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
-    emulator: { defaultPlanId: 'default-plan', faults: { global: { latencyMs } } },
+    emulator: {
+      defaultPlanId: 'default-plan',
+      faults: { global: { latencyMs } },
+      // Every call of the run stays in the log, for the per-call gap below.
+      requestLogLimit: signups * 8,
+    },
   });
   const emulator = stack.emulator as NonNullable<typeof stack.emulator>;
   // What the handler will actually use: BATCH_CONCURRENCY comes from serverless.yml through the stack's env.
@@ -196,6 +201,18 @@ const measureThroughput = async (signups: number, latencyMs: number) => {
     const arithmeticLimitPerSecond = (concurrency * batchConcurrency) / ((4 * latencyMs) / 1000);
     // Not drained in time: count only what was provisioned, so a stalled run cannot look fast.
     const messagesPerSecond = (drained ? signups : provisioned) / seconds;
+    // Where the time goes: the formula allows 4 × latency per record slot and nothing else. The gap between one
+    // record's consecutive Amberflo calls is the latency plus one round trip's own cost (HTTP on loopback, both sides).
+    const callTimes = new Map<string, number[]>();
+    for (const entry of emulator.requestLog()) {
+      const query = entry.query['customerId'];
+      const body = entry.body as { customerId?: unknown } | undefined;
+      const customerId = String(query ?? body?.customerId ?? '');
+      callTimes.set(customerId, [...(callTimes.get(customerId) ?? []), entry.receivedAt]);
+    }
+    const gaps = [...callTimes.values()].flatMap((times) =>
+      times.slice(1).map((time, index) => time - (times[index] as number)),
+    );
     return {
       signups,
       latencyMs,
@@ -210,6 +227,9 @@ const measureThroughput = async (signups: number, latencyMs: number) => {
       // The formula assumes 4 calls per fresh account; this is what the emulator saw.
       amberfloCallsPerMessage:
         Object.values(emulator.requestCounts()).reduce((sum, count) => sum + count, 0) / signups,
+      recordSlotMs: (concurrency * batchConcurrency * seconds * 1000) / signups,
+      formulaRecordSlotMs: 4 * latencyMs,
+      amberfloCallGapMsMedian: gaps.length > 0 ? median(gaps) : undefined,
       handlerThread: 'worker',
       busy,
       pollers: concurrency,
