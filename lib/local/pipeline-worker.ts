@@ -281,8 +281,15 @@ export const startLocalPipelineInWorker = async (
 
   let stopping: Promise<PipelineCounts> | undefined;
   const stop = async (): Promise<PipelineCounts> => {
-    // The worker's stop waits (bounded) for an invocation in flight, so allow a function timeout on top.
-    const counts = await request('stop', timeoutMs + (options.functionTimeoutMs ?? 30_000));
+    let counts: PipelineCounts;
+    try {
+      // The worker's stop waits (bounded) for an invocation in flight, so allow a function timeout on top.
+      counts = await request('stop', timeoutMs + (options.functionTimeoutMs ?? 30_000));
+    } catch (error) {
+      // Crashed or unresponsive: end the thread anyway, so a failed stop never leaves pollers running.
+      await worker.terminate();
+      throw error;
+    }
     const grace = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
     await exited;
     clearTimeout(grace);
