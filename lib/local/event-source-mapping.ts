@@ -153,22 +153,27 @@ export const startEventSourceMapping = (options: EventSourceMappingOptions): Eve
   );
   consumer.start();
 
+  const stop = async () => {
+    stopping = true;
+    // Abort only the long poll: a batch being handled finishes and deletes what succeeded, as Lambda lets an
+    // invocation run to its end; aborting it would also abort its DeleteMessageBatch.
+    consumer.stop(batchInProgress ? {} : { abort: true });
+    // Bounded: an invocation never outlives its own timeout; then the loop makes no further request.
+    const endsAt = Date.now() + functionTimeoutMs;
+    await Promise.race([
+      inFlight,
+      new Promise((resolve) => setTimeout(resolve, functionTimeoutMs).unref()),
+    ]);
+    while (consumer.status.isPolling && Date.now() < endsAt) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  let stopped: Promise<void> | undefined;
+
   return {
-    stop: async () => {
-      if (stopping) return;
-      stopping = true;
-      // Abort only the long poll: a batch being handled finishes and deletes what succeeded, as Lambda lets an
-      // invocation run to its end; aborting it would also abort its DeleteMessageBatch.
-      consumer.stop(batchInProgress ? {} : { abort: true });
-      // Bounded: an invocation never outlives its own timeout; then the loop makes no further request.
-      const endsAt = Date.now() + functionTimeoutMs;
-      await Promise.race([
-        inFlight,
-        new Promise((resolve) => setTimeout(resolve, functionTimeoutMs).unref()),
-      ]);
-      while (consumer.status.isPolling && Date.now() < endsAt) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+    stop: () => {
+      stopped ??= stop();
+      return stopped;
     },
   };
 };
