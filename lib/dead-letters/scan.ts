@@ -91,7 +91,8 @@ export const scanDeadLetters = async (
           VisibilityTimeout: options.visibilityTimeoutSeconds ?? 30,
           WaitTimeSeconds: options.waitTimeSeconds ?? 1,
           MessageAttributeNames: ['All'],
-          MessageSystemAttributeNames: ['All'],
+          // The only system attribute the tools read (FIFO replay); 'All' would add seven per message to parse.
+          MessageSystemAttributeNames: ['MessageGroupId'],
         }),
       );
       messages = response.Messages ?? [];

