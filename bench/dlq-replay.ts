@@ -15,7 +15,7 @@ export type DlqReplayBenchmark = {
   readonly callsPerMessage: number;
   readonly scanned: number;
   readonly scanSeconds: number;
-  /** RSS of the `dlq stats` process at its first sample (Node, the SDK and the CLI loaded). */
+  /** RSS of the `dlq stats` process at its first sample, 25 ms after the spawn (Node starting up). */
   readonly firstRssMb: number;
   readonly peakRssMb: number;
   readonly goalsMet: boolean;

@@ -585,11 +585,12 @@ const buildProgram = (context: Context): Command => {
   return program;
 };
 
+// Why: the SDK makes about 250 KB of short-lived garbage per SQS call (schema deserialisation, signing, MD5 checks),
+// and V8's defaults on a large machine (64 MB semi-spaces, a first full GC near 350 MB) let that garbage and the
+// native memory it owns pile up for about 10 MB of live data. Measurements: bench/dlq-replay.ts.
 /**
- * V8 limits for the DLQ tools. The SDK makes about 250 KB of short-lived garbage per SQS call; with V8's defaults on
- * a large machine (64 MB semi-spaces, a first full GC near 350 MB) a 50,000-message scan peaked at 300 MB RSS for
- * about 10 MB of live data. Small semi-spaces and an old-space cap keep it near 130 MB, with room for 120,000 held
- * receipt handles (the SQS in-flight limit). See bench/dlq-replay.ts for the measurement.
+ * V8 heap limits for the DLQ tools: small semi-spaces and an old-space cap with room for 120,000 held receipt
+ * handles (the SQS in-flight limit). A 50,000-message `stats` then peaks near 135 MB RSS instead of 300 MB.
  */
 export const HEAP_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=512'] as const;
 
