@@ -211,6 +211,28 @@ const summaryRows = (letters: readonly DeadLetterSummary[]): string =>
 const resolveDlqUrl = (context: Context, flags: Record<string, unknown>): unknown =>
   flags['dlqUrl'] ?? context.io.env['DEAD_LETTER_QUEUE_URL'];
 
+/** The scan options every command shares: queue, filter, bounds, Ctrl-C, and the optional visibility override. */
+const scanOptionsFrom = (
+  context: Context,
+  options: {
+    readonly dlqUrl: string;
+    readonly maxScan: number;
+    readonly max?: number | undefined;
+    readonly visibilityTimeout?: number | undefined;
+  },
+  filter: DeadLetterFilter,
+) => ({
+  sqs: context.sqs(),
+  queueUrl: options.dlqUrl,
+  filter,
+  maxScan: options.maxScan,
+  signal: context.io.signal,
+  ...(options.max === undefined ? {} : { max: options.max }),
+  ...(options.visibilityTimeout === undefined
+    ? {}
+    : { visibilityTimeoutSeconds: options.visibilityTimeout }),
+});
+
 const runStats = async (context: Context, flags: Record<string, unknown>): Promise<number> => {
   const options = parseOptions(CommonSchema.extend(FilterSchema.shape), {
     ...flags,
@@ -218,15 +240,8 @@ const runStats = async (context: Context, flags: Record<string, unknown>): Promi
   });
   const progress = await startProgress(context, options.dlqUrl, options.json);
   const stats = await collectStats({
-    sqs: context.sqs(),
-    queueUrl: options.dlqUrl,
-    filter: toFilter(options),
-    maxScan: options.maxScan,
-    signal: context.io.signal,
+    ...scanOptionsFrom(context, options, toFilter(options)),
     onProgress: progress.update,
-    ...(options.visibilityTimeout === undefined
-      ? {}
-      : { visibilityTimeoutSeconds: options.visibilityTimeout }),
   });
   progress.stop();
   if (options.json) {
@@ -260,16 +275,8 @@ const runList = async (context: Context, flags: Record<string, unknown>): Promis
   const options = parseOptions(ListSchema, { ...flags, dlqUrl: resolveDlqUrl(context, flags) });
   const progress = await startProgress(context, options.dlqUrl, options.json);
   const result = await listDeadLetters({
-    sqs: context.sqs(),
-    queueUrl: options.dlqUrl,
-    filter: toFilter(options),
-    max: options.max,
-    maxScan: options.maxScan,
-    signal: context.io.signal,
+    ...scanOptionsFrom(context, options, toFilter(options)),
     onProgress: progress.update,
-    ...(options.visibilityTimeout === undefined
-      ? {}
-      : { visibilityTimeoutSeconds: options.visibilityTimeout }),
   });
   progress.stop();
   if (options.json) {
@@ -294,17 +301,9 @@ const runExport = async (context: Context, flags: Record<string, unknown>): Prom
   });
   const progress = await startProgress(context, options.dlqUrl, options.json);
   const result = await exportDeadLetters({
-    sqs: context.sqs(),
-    queueUrl: options.dlqUrl,
-    filter: toFilter(options),
-    maxScan: options.maxScan,
-    signal: context.io.signal,
+    ...scanOptionsFrom(context, options, toFilter(options)),
     onProgress: progress.update,
     out,
-    ...(options.max === undefined ? {} : { max: options.max }),
-    ...(options.visibilityTimeout === undefined
-      ? {}
-      : { visibilityTimeoutSeconds: options.visibilityTimeout }),
   });
   out.end();
   await finished(out);
@@ -390,17 +389,7 @@ const runReplay = async (context: Context, flags: Record<string, unknown>): Prom
   }
   if (options.all && hasFilter(filter))
     throw new UsageError('--all cannot be combined with filters');
-  const scanOptions = {
-    sqs: context.sqs(),
-    queueUrl: options.dlqUrl,
-    filter,
-    maxScan: options.maxScan,
-    signal: context.io.signal,
-    ...(options.max === undefined ? {} : { max: options.max }),
-    ...(options.visibilityTimeout === undefined
-      ? {}
-      : { visibilityTimeoutSeconds: options.visibilityTimeout }),
-  };
+  const scanOptions = scanOptionsFrom(context, options, filter);
   if (options.dryRun) {
     const progress = await startProgress(context, options.dlqUrl, options.json);
     const result = await listDeadLetters({ ...scanOptions, onProgress: progress.update });
@@ -443,17 +432,7 @@ const runPurge = async (context: Context, flags: Record<string, unknown>): Promi
   if (!options.all && !hasFilter(filter)) {
     throw new UsageError('choose messages with a filter (--code, --step, …) or pass --all');
   }
-  const scanOptions = {
-    sqs: context.sqs(),
-    queueUrl: options.dlqUrl,
-    filter,
-    maxScan: options.maxScan,
-    signal: context.io.signal,
-    ...(options.max === undefined ? {} : { max: options.max }),
-    ...(options.visibilityTimeout === undefined
-      ? {}
-      : { visibilityTimeoutSeconds: options.visibilityTimeout }),
-  };
+  const scanOptions = scanOptionsFrom(context, options, filter);
   const progress = await startProgress(context, options.dlqUrl, options.json);
   if (!options.yes) {
     const result = await listDeadLetters({ ...scanOptions, onProgress: progress.update });
