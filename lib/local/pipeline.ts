@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import {
   ChangeMessageVisibilityBatchCommand,
@@ -7,7 +6,6 @@ import {
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
-import { parse } from 'yaml';
 import { loadConfig } from '../config.ts';
 import { FAILURE_ATTRIBUTE, parseFailureMetadata } from '../dead-letters/failure-metadata.ts';
 import { createDependencies, type DependencyOverrides } from '../dependencies.ts';
@@ -197,22 +195,12 @@ export const readDeployedScaling = async (
   stage = 'dev',
 ): Promise<DeployedScaling> => {
   const declared = await readDeclaredResources(path, stage);
-  // CloudFormation tags (!Ref, !GetAtt) stay unresolved strings here; only params and the SQS event are read.
-  const raw = parse(await readFile(path, 'utf8'), { logLevel: 'silent' }) as {
-    params?: Record<string, Record<string, unknown> | undefined>;
-    functions?: Record<string, { events?: Array<{ sqs?: { maximumConcurrency?: unknown } }> }>;
-  };
-  const declaredValue = Object.values(raw.functions ?? {})
-    .flatMap((fn) => fn.events ?? [])
-    .find((event) => event.sqs)?.sqs?.maximumConcurrency;
-  const param =
-    typeof declaredValue === 'string' ? /^\$\{param:([\w.-]+)\}$/.exec(declaredValue) : null;
-  const maximumConcurrency = param?.[1]
-    ? (raw.params?.[stage]?.[param[1]] ?? raw.params?.['default']?.[param[1]])
-    : declaredValue;
   return {
     stage,
-    maximumConcurrency: positiveInteger(maximumConcurrency, 'the SQS event maximumConcurrency'),
+    maximumConcurrency: positiveInteger(
+      declared.maximumConcurrency,
+      'the SQS event maximumConcurrency',
+    ),
     batchConcurrency: positiveInteger(
       declared.environment['BATCH_CONCURRENCY'],
       'BATCH_CONCURRENCY',

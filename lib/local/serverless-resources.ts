@@ -7,7 +7,7 @@ import { parse, type ScalarTag } from 'yaml';
  * Only what the local stack needs is resolved: `${self:custom.x}`, `${sls:stage}`, `!Ref`, `!GetAtt`.
  */
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export type DeclaredQueue = {
   readonly logicalId: string;
@@ -34,6 +34,8 @@ export type DeclaredResources = {
   /** Function timeout in seconds (the local loop's per-invocation deadline). */
   readonly functionTimeoutSeconds: number;
   readonly batchSize: number;
+  /** The SQS event's `maximumConcurrency` for this stage, as declared (validated by its reader). */
+  readonly maximumConcurrency: Json | undefined;
   /** The `MAX_RECEIVE_COUNT` the function is deployed with. */
   readonly maxReceiveCount: number;
   /** The function's literal environment (values that are CloudFormation references are left out). */
@@ -209,6 +211,7 @@ export const readDeclaredResources = async (
       firstFunction?.['timeout'] ?? lookup(doc, 'provider.timeout') ?? 6,
     ),
     batchSize: Number(sqsEvent?.['batchSize'] ?? 10),
+    maximumConcurrency: sqsEvent?.['maximumConcurrency'],
     maxReceiveCount: Number(environment['MAX_RECEIVE_COUNT'] ?? sourceQueue.maxReceiveCount ?? 5),
     environment: Object.fromEntries(
       Object.entries(environment)
