@@ -51,7 +51,8 @@ export type LocalStackOptions = {
   readonly env?: Record<string, string>;
 };
 
-const startDynalite = async (): Promise<{ server: Server; endpoint: string }> => {
+/** Starts an in-memory dynalite on a free loopback port (tables are ACTIVE at once). */
+export const startDynalite = async (): Promise<{ server: Server; endpoint: string }> => {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

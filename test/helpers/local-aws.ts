@@ -1,5 +1,3 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
   DeleteTableCommand,
@@ -13,8 +11,8 @@ import {
   type SendMessageCommandInput,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import dynalite from 'dynalite';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
+import { startDynalite } from '../../lib/local/stack.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const region = 'us-east-1';
@@ -79,14 +77,8 @@ export const startLocalAws = async ({
     }),
   );
 
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const dynamodb = new DynamoDBClient({
-    region,
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    credentials,
-  });
+  const { server, endpoint: dynamoEndpoint } = await startDynalite();
+  const dynamodb = new DynamoDBClient({ region, endpoint: dynamoEndpoint, credentials });
   const tableName = 'idempotency';
   const createTable = () =>
     dynamodb.send(
