@@ -29,6 +29,7 @@ import {
   PROVISION_ACCOUNT_WORKFLOW_ID,
   toProvisionAccountInputs,
 } from '../lib/workflows/provision-account.ts';
+import { median } from './workflow-overhead.ts';
 
 export type CallsPerMessage = { readonly reads: number; readonly writes: number };
 
@@ -66,11 +67,6 @@ const STEPS_WITH_COMMITMENT = [
   'assignPlan',
   'readCommitments',
 ];
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
 
 const countCalls = (log: ReadonlyArray<{ method: string }>): CallsPerMessage => ({
   reads: log.filter((entry) => entry.method === 'GET').length,

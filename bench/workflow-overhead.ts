@@ -31,7 +31,8 @@ export type WorkflowOverheadFigures = {
   readonly rerunCalls: { readonly reads: number; readonly writes: number };
 };
 
-const median = (values: number[]): number => {
+/** Median of a non-empty sample. */
+export const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2
