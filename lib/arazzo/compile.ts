@@ -43,8 +43,6 @@ export type CompileResult = {
   readonly compiled?: CompiledDocument;
   readonly issues: readonly DocumentIssue[];
   readonly warnings: readonly DocumentIssue[];
-  /** True when the document was a flattened single line rebuilt before parsing. */
-  readonly recovered: boolean;
 };
 
 type Rec = Record<string, unknown>;
@@ -413,7 +411,7 @@ const resolveInputSchema = (
 export const compileArazzoDocument = (
   document: unknown,
   source: { readonly openapi: unknown; readonly issues?: readonly DocumentIssue[] },
-): Omit<CompileResult, 'recovered'> => {
+): CompileResult => {
   const issues: DocumentIssue[] = [...validateArazzoSchema(document), ...(source.issues ?? [])];
   const warnings: DocumentIssue[] = [];
   walkForbiddenKeys(document, '', issues);
@@ -916,7 +914,6 @@ export const compileArazzoFile = async (options: CompileOptions): Promise<Compil
     return {
       issues: issues.map((line) => ({ pointer: '/', message: line })),
       warnings: [],
-      recovered: false,
     };
   }
   const document = parsed.document;
@@ -933,8 +930,7 @@ export const compileArazzoFile = async (options: CompileOptions): Promise<Compil
     });
   } else {
     try {
-      // Source descriptions are OpenAPI documents: no Arazzo recovery shape applies.
-      openapi = (await readDocumentFile(sourcePath, undefined)).document;
+      openapi = (await readDocumentFile(sourcePath)).document;
       walkForbiddenKeys(openapi, '/sourceDescriptions/0/url#', sourceIssues);
     } catch (error) {
       sourceIssues.push({
@@ -943,8 +939,7 @@ export const compileArazzoFile = async (options: CompileOptions): Promise<Compil
       });
     }
   }
-  const result = compileArazzoDocument(document, { openapi, issues: sourceIssues });
-  return { ...result, recovered: parsed.recovered };
+  return compileArazzoDocument(document, { openapi, issues: sourceIssues });
 };
 
 /**

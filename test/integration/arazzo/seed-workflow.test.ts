@@ -11,7 +11,7 @@ import { compileArazzoFileOrThrow } from '../../../lib/arazzo/build-time.ts';
 import { createWorkflowRunner } from '../../../lib/arazzo/index.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SEED = '../shared/seeds/000_9cb5708f458228b1.txt';
+const SEED = 'test/fixtures/arazzo/seed.arazzo.yaml';
 const OPENAPI = 'test/fixtures/arazzo/seed-billing.openapi.yaml';
 const API_KEY = 'seed-test-key-4711';
 const run = promisify(execFile);
