@@ -92,7 +92,7 @@ add(
   dlq.callsPerMessage <= 0.35,
 );
 add(
-  `DLQ stats over ${dlq.scanned} messages, peak RSS`,
+  `DLQ stats over ${dlq.scanned} messages, peak RSS (node ${dlq.nodeFlags.join(' ')})`,
   `${fixed(dlq.peakRssMb, 0)} MB (first sample ${fixed(dlq.firstRssMb, 0)} MB)`,
   '< 150 MB',
   dlq.peakRssMb < 150,
