@@ -24,6 +24,7 @@ import {
   type JsonSchema,
   SUPPORTED_SCHEMA_KEYWORDS,
 } from './input-schema.ts';
+import { isRecord } from './is-record.ts';
 import { escapePointerToken, FORBIDDEN_KEYS, parseJsonPointer } from './json-pointer.ts';
 import { readDocumentFile } from './load-document.ts';
 import { bodyEncodingOf, checkPathTemplate, splitPathTemplate } from './prepare.ts';
@@ -47,8 +48,6 @@ export type CompileResult = {
 
 type Rec = Record<string, unknown>;
 
-const isRecord = (value: unknown): value is Rec =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const at = (base: string, ...tokens: (string | number)[]): string =>

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { WorkflowDocumentError } from '../errors.ts';
+import { isRecord } from './is-record.ts';
 
 export type ParsedText = {
   readonly document: unknown;
@@ -14,9 +15,6 @@ const parseStrict = (text: string): unknown =>
   // uniqueKeys: a repeated key is an error, not a silent overwrite. maxAliasCount bounds alias expansion.
   parse(text, { uniqueKeys: true, maxAliasCount: 100, prettyErrors: false });
 
-const looksLikeDocument = (value: unknown): boolean =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-
 const firstLine = (error: unknown): string => (error as Error).message.split('\n')[0] ?? '';
 
 /** Parses YAML or JSON text into a mapping. Throws WorkflowDocumentError otherwise. */
@@ -24,7 +22,7 @@ export const parseDocumentText = (text: string, what: string): ParsedText => {
   let problem: string;
   try {
     const document = parseStrict(text);
-    if (looksLikeDocument(document)) return { document };
+    if (isRecord(document)) return { document };
     problem = 'the text is not a mapping';
   } catch (error) {
     problem = firstLine(error);
