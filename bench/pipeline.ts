@@ -1,15 +1,11 @@
 /**
  * Pipeline figures: Amberflo calls per message through the real handler (fresh account, completed duplicate, resume
  * after a crash following each step), throughput of N signups through the local pipeline at a given emulator
- * latency against the arithmetic limit of the concurrency cap, and the bundled handler's size and import time.
+ * latency against the arithmetic limit of the concurrency cap. The deployed bundle is measured in bundle.ts.
  * Run alone: `npx node bench/pipeline.ts [signups]`.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 import { createWorkflowFailureClassifier } from '../lib/amberflo/classify.ts';
 import { createAmberfloHttp } from '../lib/amberflo/http.ts';
 import type { Send } from '../lib/arazzo/http-port.ts';
@@ -46,11 +42,6 @@ export type PipelineFigures = {
     readonly messagesPerSecond: number;
     readonly arithmeticLimitPerSecond: number;
     readonly ratioToLimit: number;
-  };
-  readonly bundle: {
-    readonly minifiedBytes: number;
-    readonly importMs: number;
-    readonly importMsWithoutSdk: number;
   };
 };
 
@@ -246,66 +237,6 @@ const measureThroughput = async (signups: number, latencyMs: number) => {
   }
 };
 
-/** The handler bundled as serverless.yml bundles it (minified here), imported in a fresh Node process. */
-const measureBundle = async () => {
-  // Inside the project, so the bundle resolves the AWS SDK (left to the Lambda runtime) from node_modules.
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  await mkdir(join(root, '.esbuild'), { recursive: true });
-  const directory = await mkdtemp(join(root, '.esbuild', 'bench-'));
-  try {
-    const outfile = join(directory, 'provision-account.mjs');
-    await build({
-      entryPoints: [fileURLToPath(new URL('../handlers/provision-account.ts', import.meta.url))],
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node24',
-      minify: true,
-      external: ['@aws-sdk/*'],
-      outfile,
-      logLevel: 'silent',
-    });
-    // Two figures: the whole import, and the part after the AWS SDK clients (which Lambda's runtime provides) loaded.
-    const sdk = [
-      '@aws-sdk/client-sqs',
-      '@aws-sdk/client-dynamodb',
-      '@aws-sdk/client-ssm',
-      '@aws-sdk/lib-dynamodb',
-    ];
-    const script = `const start = performance.now();
-      for (const name of ${JSON.stringify(sdk)}) await import(name);
-      const own = performance.now();
-      await import(${JSON.stringify(pathToFileURL(outfile).href)});
-      const end = performance.now();
-      process.stdout.write(JSON.stringify([end - start, end - own]));`;
-    const env = {
-      ...process.env,
-      AWS_REGION: 'us-east-1',
-      AMBERFLO_API_KEY_PARAMETER: '/bench/amberflo-api-key',
-      DEAD_LETTER_QUEUE_URL: 'http://127.0.0.1:1/000000000000/bench-dlq',
-      IDEMPOTENCY_TABLE_NAME: 'bench-idempotency',
-    };
-    const samples = Array.from(
-      { length: 5 },
-      () =>
-        JSON.parse(
-          execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-            encoding: 'utf8',
-            env,
-            cwd: root,
-          }),
-        ) as [number, number],
-    );
-    return {
-      minifiedBytes: (await stat(outfile)).size,
-      importMs: median(samples.map((sample) => sample[0])),
-      importMsWithoutSdk: median(samples.map((sample) => sample[1])),
-    };
-  } finally {
-    await rm(directory, { recursive: true, force: true });
-  }
-};
-
 export const runPipelineBenchmark = async ({
   signups = 1000,
   latencyMs = 25,
@@ -316,7 +247,6 @@ export const runPipelineBenchmark = async ({
     completedDuplicate,
     resumeAfterCrash: await measureResumeCalls(),
     throughput: await measureThroughput(signups, latencyMs),
-    bundle: await measureBundle(),
   };
 };
 

@@ -1,6 +1,6 @@
 /**
- * The Arazzo build-time surface (CLI, `workflows:build`, tests): parsing YAML/JSON, single-line recovery, JSON
- * Schema validation with Ajv, semantic checks and compilation. Never import this from deployed code.
+ * The Arazzo build-time surface (CLI, `workflows:build`, tests): parsing YAML/JSON, JSON Schema validation with
+ * Ajv, semantic checks and compilation. Never import this from deployed code.
  */
 export { type BuildEntry, buildWorkflows, compiledPathOf, serializeCompiled } from './build.ts';
 export {
@@ -15,4 +15,3 @@ export {
 } from './compile.ts';
 export { type ParsedText, parseDocumentText, readDocumentFile } from './load-document.ts';
 export { validateArazzoSchema } from './schema-validation.ts';
-export { ARAZZO_SHAPE, type Shape, unflattenYaml } from './unflatten.ts';

@@ -24,6 +24,7 @@ import {
   type JsonSchema,
   SUPPORTED_SCHEMA_KEYWORDS,
 } from './input-schema.ts';
+import { isRecord } from './is-record.ts';
 import { escapePointerToken, FORBIDDEN_KEYS, parseJsonPointer } from './json-pointer.ts';
 import { readDocumentFile } from './load-document.ts';
 import { bodyEncodingOf, checkPathTemplate, splitPathTemplate } from './prepare.ts';
@@ -43,14 +44,10 @@ export type CompileResult = {
   readonly compiled?: CompiledDocument;
   readonly issues: readonly DocumentIssue[];
   readonly warnings: readonly DocumentIssue[];
-  /** True when the document was a flattened single line rebuilt before parsing. */
-  readonly recovered: boolean;
 };
 
 type Rec = Record<string, unknown>;
 
-const isRecord = (value: unknown): value is Rec =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const at = (base: string, ...tokens: (string | number)[]): string =>
@@ -413,7 +410,7 @@ const resolveInputSchema = (
 export const compileArazzoDocument = (
   document: unknown,
   source: { readonly openapi: unknown; readonly issues?: readonly DocumentIssue[] },
-): Omit<CompileResult, 'recovered'> => {
+): CompileResult => {
   const issues: DocumentIssue[] = [...validateArazzoSchema(document), ...(source.issues ?? [])];
   const warnings: DocumentIssue[] = [];
   walkForbiddenKeys(document, '', issues);
@@ -916,7 +913,6 @@ export const compileArazzoFile = async (options: CompileOptions): Promise<Compil
     return {
       issues: issues.map((line) => ({ pointer: '/', message: line })),
       warnings: [],
-      recovered: false,
     };
   }
   const document = parsed.document;
@@ -933,8 +929,7 @@ export const compileArazzoFile = async (options: CompileOptions): Promise<Compil
     });
   } else {
     try {
-      // Source descriptions are OpenAPI documents: no Arazzo recovery shape applies.
-      openapi = (await readDocumentFile(sourcePath, undefined)).document;
+      openapi = (await readDocumentFile(sourcePath)).document;
       walkForbiddenKeys(openapi, '/sourceDescriptions/0/url#', sourceIssues);
     } catch (error) {
       sourceIssues.push({
@@ -943,8 +938,7 @@ export const compileArazzoFile = async (options: CompileOptions): Promise<Compil
       });
     }
   }
-  const result = compileArazzoDocument(document, { openapi, issues: sourceIssues });
-  return { ...result, recovered: parsed.recovered };
+  return compileArazzoDocument(document, { openapi, issues: sourceIssues });
 };
 
 /**

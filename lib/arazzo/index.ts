@@ -1,6 +1,6 @@
 /**
  * The Arazzo runtime's public surface: everything a Lambda needs to run a compiled workflow. Imports neither
- * `yaml` nor `ajv`; the build-time API (compile, build, unflatten) lives in `build-time.ts`.
+ * `yaml` nor `ajv`; the build-time API (load, compile, build) lives in `build-time.ts`.
  */
 export type {
   CompiledAction,

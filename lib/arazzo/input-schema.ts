@@ -2,6 +2,7 @@
  * The workflow-inputs validator (arazzo.md §7): a small, hand-written JSON Schema subset compiled once into
  * closures, so the runtime needs no JSON Schema compiler. `$ref`s are resolved at build time.
  */
+import { isRecord } from './is-record.ts';
 
 /** Keywords the runtime validator enforces. The build rejects any other assertion keyword by name. */
 export const SUPPORTED_SCHEMA_KEYWORDS: ReadonlySet<string> = new Set([
@@ -53,9 +54,6 @@ const matchesType = (value: unknown, type: string): boolean => {
     return (actual === 'number' || actual === 'integer') && Number.isFinite(value);
   return actual === type;
 };
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 const label = (path: string): string => (path === '' ? 'inputs' : `inputs${path}`);
 

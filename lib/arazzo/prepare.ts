@@ -21,6 +21,7 @@ import {
   type TemplatePart,
 } from './expression.ts';
 import { compileSchema, findPasswordPaths, type SchemaCheck } from './input-schema.ts';
+import { isRecord } from './is-record.ts';
 import { FORBIDDEN_KEYS, parseJsonPointer } from './json-pointer.ts';
 
 /** A payload, parameter or replacement value, pre-parsed. */
@@ -97,9 +98,6 @@ export type PreparedDocument = {
   readonly prepared: true;
   readonly workflows: ReadonlyMap<string, PreparedWorkflow>;
 };
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json(\s*;.*)?$/i;
 const FORM_TYPE = /^application\/x-www-form-urlencoded(\s*;.*)?$/i;

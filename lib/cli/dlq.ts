@@ -564,35 +564,6 @@ const buildProgram = (context: Context): Command => {
   return program;
 };
 
-// Why: the SDK makes about 250 KB of short-lived garbage per SQS call (schema deserialisation, signing, MD5 checks),
-// and V8's defaults on a large machine (64 MB semi-spaces, a first full GC near 350 MB) let that garbage and the
-// native memory it owns pile up for about 10 MB of live data. Measurements: bench/dlq-replay.ts.
-/**
- * V8 heap limits for the DLQ tools: small semi-spaces and an old-space cap with room for 120,000 held receipt
- * handles (the SQS in-flight limit). A 50,000-message `stats` then peaks near 135 MB RSS instead of 300 MB.
- */
-export const HEAP_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=512'] as const;
-
-const HEAP_FLAG_PATTERN = /(?:^|\s)--max[-_](?:semi[-_]space|old[-_]space|heap)[-_]size\b/;
-
-/**
- * The argv to re-execute the CLI with {@link HEAP_FLAGS}, or undefined when the process already has heap limits
- * (ours, or the operator's own in its flags or NODE_OPTIONS), which are then left alone.
- */
-export const heapLimitedArgv = (
-  runtime: {
-    readonly execPath: string;
-    readonly execArgv: readonly string[];
-    readonly nodeOptions: string | undefined;
-  },
-  script: string,
-  args: readonly string[],
-): string[] | undefined => {
-  const current = [...runtime.execArgv, runtime.nodeOptions ?? ''].join(' ');
-  if (HEAP_FLAG_PATTERN.test(` ${current}`)) return undefined;
-  return [runtime.execPath, ...HEAP_FLAGS, ...runtime.execArgv, script, ...args];
-};
-
 /**
  * Runs the DLQ command line and resolves to the exit code. Never throws: usage errors give 2, failed operations 1,
  * an interruption 130. Builds its SQS client on first use, from the SDK's standard variables unless one is given.
@@ -629,24 +600,6 @@ export const runDlqCli = async (argv: readonly string[], io: DlqCliIo): Promise<
 };
 
 if (import.meta.main) {
-  const argv = heapLimitedArgv(
-    {
-      execPath: process.execPath,
-      execArgv: process.execArgv,
-      nodeOptions: process.env['NODE_OPTIONS'],
-    },
-    import.meta.filename,
-    process.argv.slice(2),
-  );
-  // Heap flags only take effect at start-up, so the process replaces itself in place (same pid, stdio and
-  // signals). Where execve does not exist (Windows), the CLI runs on V8's defaults: correct, only larger.
-  if (argv !== undefined && process.platform !== 'win32' && process.execve !== undefined) {
-    try {
-      process.execve(process.execPath, argv, process.env);
-    } catch {
-      // Not supported here: carry on with the defaults.
-    }
-  }
   const controller = new AbortController();
   process.on('SIGINT', () => {
     if (controller.signal.aborted) {

@@ -71,11 +71,10 @@ describe('Amberflo failure classification against emulator faults', () => {
     const started = performance.now();
     // Act
     const error = asAppError(await captureError(() => fixture.client.getCustomer('c-1')));
-    // Assess
-    const elapsed = performance.now() - started;
-    expect(error.message).toMatch(/timeout/);
-    expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(1_000);
+    // Assess: the emulator holds a hung request for minutes; only the client's 300 ms timeout ends it here.
+    expect(error.code).toBe('AMBERFLO_UNAVAILABLE');
+    expect(error.message).toMatch(/timeout.*no answer within 300 ms/);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
   });
 
   it('answers after added latency that stays below the timeout', async () => {

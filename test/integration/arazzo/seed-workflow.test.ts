@@ -11,7 +11,7 @@ import { compileArazzoFileOrThrow } from '../../../lib/arazzo/build-time.ts';
 import { createWorkflowRunner } from '../../../lib/arazzo/index.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SEED = '../shared/seeds/000_9cb5708f458228b1.txt';
+const SEED = 'test/fixtures/arazzo/seed.arazzo.yaml';
 const OPENAPI = 'test/fixtures/arazzo/seed-billing.openapi.yaml';
 const API_KEY = 'seed-test-key-4711';
 const run = promisify(execFile);
@@ -81,18 +81,23 @@ describe('the seed workflow, unmodified, against a loopback billing API', () => 
     await once(server, 'close');
   });
 
-  it('runs through the library: creates the customer, assigns the plan, omits absent inputs', async () => {
-    // Prepare
+  /** The seed compiled from the fixture and bound to the loopback server through the Amberflo HTTP layer. */
+  const createSeedRunner = async () => {
     const compiled = await compileArazzoFileOrThrow({
       documentPath: `${ROOT}${SEED}`,
       sources: { billingApi: `${ROOT}${OPENAPI}` },
     });
     const http = createAmberfloHttp({ baseUrl, timeoutMs: 5000, getApiKey: () => 'unused' });
-    const runner = createWorkflowRunner(compiled, {
+    return createWorkflowRunner(compiled, {
       baseUrl: http.baseUrl,
       send: http.send,
       classify: createWorkflowFailureClassifier(http.knownSecrets),
     });
+  };
+
+  it('runs through the library: creates the customer, assigns the plan, omits absent inputs', async () => {
+    // Prepare
+    const runner = await createSeedRunner();
     // Act
     const result = await runner.run('create-customer-and-assign-plan', {
       apiKey: API_KEY,
@@ -122,16 +127,7 @@ describe('the seed workflow, unmodified, against a loopback billing API', () => 
 
   it('keeps the integer type of startTime in the assign payload', async () => {
     // Prepare
-    const compiled = await compileArazzoFileOrThrow({
-      documentPath: `${ROOT}${SEED}`,
-      sources: { billingApi: `${ROOT}${OPENAPI}` },
-    });
-    const http = createAmberfloHttp({ baseUrl, timeoutMs: 5000, getApiKey: () => 'unused' });
-    const runner = createWorkflowRunner(compiled, {
-      baseUrl: http.baseUrl,
-      send: http.send,
-      classify: createWorkflowFailureClassifier(http.knownSecrets),
-    });
+    const runner = await createSeedRunner();
     // Act
     await runner.run('create-customer-and-assign-plan', {
       apiKey: API_KEY,
@@ -174,20 +170,22 @@ describe('the seed workflow, unmodified, against a loopback billing API', () => 
     productId: 'p-1',
   });
 
+  /** `run` of the seed against the loopback server, with its stand-in source; later flags win. */
+  const runArgs = (...extra: readonly string[]): string[] => [
+    'run',
+    SEED,
+    '--workflow',
+    'create-customer-and-assign-plan',
+    '--server',
+    baseUrl,
+    '--source',
+    `billingApi=${OPENAPI}`,
+    ...extra,
+  ];
+
   it('runs through the CLI and exits 0 with the RunResult on stdout', async () => {
     // Prepare
-    const args = [
-      'run',
-      SEED,
-      '--workflow',
-      'create-customer-and-assign-plan',
-      '--inputs',
-      inputs,
-      '--server',
-      baseUrl,
-      '--source',
-      `billingApi=${OPENAPI}`,
-    ];
+    const args = runArgs('--inputs', inputs);
     // Act
     const { code, stdout } = await cli(args);
     // Assess
@@ -201,18 +199,7 @@ describe('the seed workflow, unmodified, against a loopback billing API', () => 
   it('exits 1 when the API rejects a step', async () => {
     // Prepare
     assignStatus = 400;
-    const args = [
-      'run',
-      SEED,
-      '--workflow',
-      'create-customer-and-assign-plan',
-      '--inputs',
-      inputs,
-      '--server',
-      baseUrl,
-      '--source',
-      `billingApi=${OPENAPI}`,
-    ];
+    const args = runArgs('--inputs', inputs);
     // Act
     const { code, stdout } = await cli(args);
     // Assess
@@ -235,17 +222,7 @@ describe('the seed workflow, unmodified, against a loopback billing API', () => 
     ],
   ])('exits 2 for %s without sending anything', async (_name, extra) => {
     // Prepare
-    const args = [
-      'run',
-      SEED,
-      '--workflow',
-      'create-customer-and-assign-plan',
-      '--server',
-      baseUrl,
-      '--source',
-      `billingApi=${OPENAPI}`,
-      ...extra,
-    ];
+    const args = runArgs(...extra);
     // Act
     const { code } = await cli(args);
     // Assess

@@ -211,6 +211,21 @@ describe('serverless.yml packaged offline with osls', () => {
     });
   });
 
+  it('ships a minified bundle of at most 400 KB with its source map', () => {
+    // Act
+    const bundle = readZipEntry(zip, 'handlers/provision-account.mjs') ?? Buffer.alloc(0);
+    const sourceMap = readZipEntry(zip, 'handlers/provision-account.mjs.map');
+    // Assess
+    expect(bundle.length).toBeGreaterThan(0);
+    expect(bundle.length).toBeLessThanOrEqual(400 * 1024);
+    // Minified: a few very long lines rather than one statement per line.
+    expect(bundle.toString('utf8').split('\n').length).toBeLessThan(100);
+    expect(bundle.toString('utf8')).toMatch(
+      /\/\/# sourceMappingURL=provision-account\.mjs\.map\s*$/,
+    );
+    expect(JSON.parse(sourceMap?.toString('utf8') ?? '{}')).toMatchObject({ version: 3 });
+  });
+
   it('builds a bundle that loads on Node 24 and exports the handler', () => {
     // Prepare
     // Under node_modules/: the bundle leaves @aws-sdk/* to the Lambda runtime, here our node_modules.

@@ -92,8 +92,8 @@ describe('createFaultInjector', () => {
     // Act
     const latencies = Array.from({ length: 50 }, () => injector.decide(ROUTE).latencyMs);
     // Assess
-    expect(Math.min(...latencies)).toBeGreaterThanOrEqual(10);
-    expect(Math.max(...latencies)).toBeLessThanOrEqual(20);
+    expect(latencies.filter((ms) => ms === undefined || ms < 10 || ms > 20)).toEqual([]);
+    expect(new Set(latencies).size).toBeGreaterThan(1);
   });
 
   it('rejects rates outside 0..1', () => {

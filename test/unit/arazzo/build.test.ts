@@ -119,7 +119,7 @@ describe('the runtime module graph', () => {
     expect([...packages].filter((name) => !name.startsWith('node:'))).toEqual([]);
     expect(
       files.filter((file) =>
-        /\/(compile|build|build-time|unflatten|load-document|schema-validation)\.ts$/.test(file),
+        /\/(compile|build|build-time|load-document|schema-validation)\.ts$/.test(file),
       ),
     ).toEqual([]);
   });

@@ -1,12 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseDocumentText, unflattenYaml } from '../../../lib/arazzo/build-time.ts';
+import { parseDocumentText, readDocumentFile } from '../../../lib/arazzo/build-time.ts';
 import { WorkflowDocumentError } from '../../../lib/errors.ts';
 
-const SEED = readFileSync(
-  new URL('../../../../shared/seeds/000_9cb5708f458228b1.txt', import.meta.url),
-  'utf8',
-);
+const SEED_PATH = new URL('../../fixtures/arazzo/seed.arazzo.yaml', import.meta.url).pathname;
 
 type Seed = {
   arazzo: string;
@@ -26,15 +22,14 @@ type Seed = {
   }[];
 };
 
-describe('parseDocumentText with single-line recovery', () => {
-  it('recovers the flattened seed into the intended document, field by field', () => {
+describe('readDocumentFile', () => {
+  it('reads the vendored seed workflow into the intended document, field by field', async () => {
     // Prepare
-    const text = SEED;
+    const path = SEED_PATH;
     // Act
-    const parsed = parseDocumentText(text, 'seed');
+    const parsed = await readDocumentFile(path);
     // Assess
     const seed = parsed.document as Seed;
-    expect(parsed.recovered).toBe(true);
     expect(Object.keys(seed)).toEqual(['arazzo', 'info', 'sourceDescriptions', 'workflows']);
     expect(seed.arazzo).toBe('1.0.1');
     expect(seed.info).toEqual({
@@ -116,58 +111,38 @@ describe('parseDocumentText with single-line recovery', () => {
     });
   });
 
-  it('parses ordinary multi-line YAML and JSON without recovery', () => {
+  it('refuses a file it cannot read with WorkflowDocumentError', async () => {
     // Prepare
-    const texts = ['arazzo: 1.0.1\ninfo:\n  title: t\n', '{"arazzo": "1.0.1"}'];
+    const path = `${SEED_PATH}.missing`;
     // Act
-    const parsed = texts.map((text) => parseDocumentText(text, 'doc'));
+    const act = readDocumentFile(path);
     // Assess
-    expect(parsed.map((result) => result.recovered)).toEqual([false, false]);
-    expect(parsed[0]?.document).toEqual({ arazzo: '1.0.1', info: { title: 't' } });
-  });
-
-  it('does not try recovery on broken multi-line YAML', () => {
-    // Prepare
-    const text = 'arazzo: 1.0.1\n  bad: : indent\n';
-    // Act
-    const act = () => parseDocumentText(text, 'doc');
-    // Assess
-    expect(act).toThrow(WorkflowDocumentError);
-  });
-
-  it('refuses a single line whose keys fit no Arazzo object', () => {
-    // Prepare
-    const text = 'arazzo: 1.0.1 info: title: t version: 1 unknownRootKey: - x';
-    // Act
-    const act = () => parseDocumentText(text, 'doc');
-    // Assess
-    expect(act).toThrow(WorkflowDocumentError);
+    await expect(act).rejects.toThrow(WorkflowDocumentError);
   });
 });
 
-describe('unflattenYaml', () => {
-  it.each([
-    [
-      'a free-form payload ends at the enclosing step key',
-      'arazzo: 1.0.1 workflows: - workflowId: w steps: - stepId: s requestBody: payload: a: 1 nested: b: x successCriteria: - condition: $statusCode == 200',
-      'arazzo: 1.0.1\nworkflows:\n  - workflowId: w\n    steps:\n      - stepId: s\n        requestBody:\n          payload:\n            a: 1\n            nested:\n              b: x\n        successCriteria:\n          - condition: $statusCode == 200\n',
-    ],
-    [
-      'a nested action list returns to the steps list on a new stepId',
-      'workflows: - workflowId: w steps: - stepId: a onFailure: - name: r type: retry - stepId: b',
-      'workflows:\n  - workflowId: w\n    steps:\n      - stepId: a\n        onFailure:\n          - name: r\n            type: retry\n      - stepId: b\n',
-    ],
-    [
-      'a folded scalar keeps a word that ends in a colon when no object accepts it',
-      'info: description: >- Note: read this title: T',
-      'info:\n  description: >-\n    Note: read this\n  title: T\n',
-    ],
-  ])('rebuilds %s', (_name, line, expected) => {
+describe('parseDocumentText', () => {
+  it('parses ordinary YAML and JSON', () => {
     // Prepare
-    const text = line;
+    const texts = ['arazzo: 1.0.1\ninfo:\n  title: t\n', '{"arazzo": "1.0.1"}'];
     // Act
-    const yaml = unflattenYaml(text);
+    const parsed = texts.map((text) => parseDocumentText(text, 'doc').document);
     // Assess
-    expect(yaml).toBe(expected);
+    expect(parsed).toEqual([{ arazzo: '1.0.1', info: { title: 't' } }, { arazzo: '1.0.1' }]);
+  });
+
+  it.each([
+    ['broken YAML', 'arazzo: 1.0.1\n  bad: : indent\n'],
+    ['a repeated key', 'arazzo: 1.0.1\narazzo: 1.0.0\n'],
+    ['a bare scalar', 'arazzo'],
+    ['a list', '- arazzo\n'],
+    ['a flattened single line', 'arazzo: 1.0.1 info: title: t version: 1'],
+  ])('refuses %s with WorkflowDocumentError', (_name, text) => {
+    // Prepare
+    const what = 'doc';
+    // Act
+    const act = () => parseDocumentText(text, what);
+    // Assess
+    expect(act).toThrow(WorkflowDocumentError);
   });
 });
