@@ -326,6 +326,18 @@ const printConsumeSummary = (
   json: boolean,
   verb: 'replay' | 'purge',
 ): void => {
+  if (summary.refused > 0) {
+    write(
+      context.io.stderr,
+      `${summary.refused} letter(s) left in the DLQ: replayed --max-replays times already. Find out why they keep failing, then add --ignore-max-replays: ${summary.refusedIds.slice(0, 20).join(', ')}`,
+    );
+  }
+  if (summary.notReleased > 0) {
+    write(
+      context.io.stderr,
+      `${summary.notReleased} held message(s) could not be made visible again; they reappear when their visibility timeout ends.`,
+    );
+  }
   if (json) {
     write(context.io.stdout, JSON.stringify(summary));
     return;
@@ -352,18 +364,6 @@ const printConsumeSummary = (
   }
   if (summary.failures.length > 20) {
     write(context.io.stderr, `… and ${summary.failures.length - 20} more failures (see --json)`);
-  }
-  if (summary.refused > 0) {
-    write(
-      context.io.stderr,
-      `${summary.refused} letter(s) left in the DLQ: replayed --max-replays times already. Find out why they keep failing, then add --ignore-max-replays: ${summary.refusedIds.slice(0, 20).join(', ')}`,
-    );
-  }
-  if (summary.notReleased > 0) {
-    write(
-      context.io.stderr,
-      `${summary.notReleased} held message(s) could not be made visible again; they reappear when their visibility timeout ends.`,
-    );
   }
   if (summary.sentButNotDeletedIds.length > 0) {
     write(
