@@ -71,10 +71,18 @@ export const AWS_CLIENT_BOUNDS = {
   ssm: { requestHandler: { connectionTimeout: 500, requestTimeout: 2_000 }, maxAttempts: 2 },
 } as const satisfies Record<keyof AwsClients, AwsClientBounds>;
 
+// Without throwOnRequestTimeout, smithy's handler only logs a warning when requestTimeout passes and keeps waiting.
 const bounded = (bounds: AwsClientBounds) => ({
-  requestHandler: { ...bounds.requestHandler },
+  requestHandler: { ...bounds.requestHandler, throwOnRequestTimeout: true },
   maxAttempts: bounds.maxAttempts,
 });
+
+/** The function's own SDK clients, bounded; endpoints, region and credentials come from the SDK's AWS_* variables. */
+export const createBoundedAwsClients: { readonly [K in keyof AwsClients]: () => AwsClients[K] } = {
+  sqs: () => new SQSClient(bounded(AWS_CLIENT_BOUNDS.sqs)),
+  dynamodb: () => new DynamoDBClient(bounded(AWS_CLIENT_BOUNDS.dynamodb)),
+  ssm: () => new SSMClient(bounded(AWS_CLIENT_BOUNDS.ssm)),
+};
 
 /**
  * Reads the API key: the configured value, or the SSM SecureString through Powertools Parameters (decrypted, cached
@@ -129,11 +137,9 @@ export const createDependencies = (
       return value;
     };
   };
-  const sqs = lazy(() => awsClients.sqs ?? new SQSClient(bounded(AWS_CLIENT_BOUNDS.sqs)));
-  const dynamodb = lazy(
-    () => awsClients.dynamodb ?? new DynamoDBClient(bounded(AWS_CLIENT_BOUNDS.dynamodb)),
-  );
-  const ssm = lazy(() => awsClients.ssm ?? new SSMClient(bounded(AWS_CLIENT_BOUNDS.ssm)));
+  const sqs = lazy(() => awsClients.sqs ?? createBoundedAwsClients.sqs());
+  const dynamodb = lazy(() => awsClients.dynamodb ?? createBoundedAwsClients.dynamodb());
+  const ssm = lazy(() => awsClients.ssm ?? createBoundedAwsClients.ssm());
 
   const logger =
     replaced.logger ??
