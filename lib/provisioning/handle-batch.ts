@@ -79,6 +79,43 @@ const settleBy = <T>(
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
   });
 
+/** The signals and deadline of one invocation, shared by its records. */
+type InvocationBounds = {
+  /** Stops the work at the deadline. */
+  readonly work: AbortSignal;
+  /** Gives up records that have not started a dead-letter send. */
+  readonly guard: AbortSignal;
+  /** middy's: the invocation itself is ending. */
+  readonly invocation: AbortSignal;
+  readonly deadline: number;
+};
+
+/** Processes one record under the invocation's bounds, so that it gets exactly one outcome (see RecordFate). */
+const processWithinBounds = (
+  record: SQSRecord,
+  deps: Dependencies,
+  bounds: InvocationBounds,
+  limit: ReturnType<typeof createLimiter>,
+): Promise<void> => {
+  const fate: { value: RecordFate } = { value: 'working' };
+  const claimDeadLetter = () => {
+    if (fate.value === 'given-up') return false;
+    fate.value = 'dead-lettering';
+    return true;
+  };
+  const work = limit(
+    () =>
+      processRecord(record, deps, {
+        signal: bounds.work,
+        deadline: bounds.deadline,
+        invocationSignal: bounds.invocation,
+        claimDeadLetter,
+      }),
+    bounds.work,
+  );
+  return settleBy(work, bounds.guard, fate);
+};
+
 /**
  * Builds the SQS batch handler: Logger context and metrics middlewares, Powertools partial batch responses, records
  * processed concurrently up to BATCH_CONCURRENCY, and a deadline of the remaining time minus DEADLINE_MARGIN_MS. A
@@ -101,32 +138,15 @@ export const createBatchHandler = (deps: Dependencies, options: BatchHandlerOpti
       const deadline = Date.now() + budget;
       // The work stops at the deadline; the guard gives up records that have not started a dead-letter send by the
       // time one could no longer finish (DEADLINE_MARGIN_MS is validated to leave that room).
-      const workSignal = AbortSignal.any([signal, AbortSignal.timeout(budget)]);
       const guardBudget = Math.max(budget, remaining - sendWindow);
-      const guardSignal = AbortSignal.any([signal, AbortSignal.timeout(guardBudget)]);
-      const limit = createLimiter(deps.config.batchConcurrency);
-      const handleRecord = (record: SQSRecord) => {
-        const fate: { value: RecordFate } = { value: 'working' };
-        const claimDeadLetter = () => {
-          if (fate.value === 'given-up') return false;
-          fate.value = 'dead-lettering';
-          return true;
-        };
-        return settleBy(
-          limit(
-            () =>
-              processRecord(record, deps, {
-                signal: workSignal,
-                deadline,
-                invocationSignal: signal,
-                claimDeadLetter,
-              }),
-            workSignal,
-          ),
-          guardSignal,
-          fate,
-        );
+      const bounds: InvocationBounds = {
+        work: AbortSignal.any([signal, AbortSignal.timeout(budget)]),
+        guard: AbortSignal.any([signal, AbortSignal.timeout(guardBudget)]),
+        invocation: signal,
+        deadline,
       };
+      const limit = createLimiter(deps.config.batchConcurrency);
+      const handleRecord = (record: SQSRecord) => processWithinBounds(record, deps, bounds, limit);
       // One processor per invocation: it holds the batch's state, and local runs share one handler between pollers.
       const processor = new BatchProcessor(EventType.SQS);
       return processPartialResponse(event, handleRecord, processor, {
