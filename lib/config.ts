@@ -3,6 +3,19 @@ import { ConfigError } from './errors.ts';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** middy's early timeout in the deployed handler: it throws the whole batch this long before Lambda's timeout. */
+export const MIDDY_TIMEOUT_EARLY_MS = 500;
+/** The longest a dead-letter send may take (its abort signal); the SQS client's own timeouts fit inside it. */
+export const DEAD_LETTER_SEND_TIMEOUT_MS = 1_000;
+/** Time for Powertools to build the partial batch response once every record has settled. */
+export const REPORT_TIME_MS = 250;
+/**
+ * The smallest DEADLINE_MARGIN_MS that lets a dead-letter send started at the work deadline finish before middy's
+ * early timeout throws the batch (which would redeliver every record, dead-lettered ones included).
+ */
+export const MIN_DEADLINE_MARGIN_MS =
+  MIDDY_TIMEOUT_EARLY_MS + DEAD_LETTER_SEND_TIMEOUT_MS + REPORT_TIME_MS;
+
 /**
  * Every environment variable the function reads, with its meaning. The schema is the documentation: the README
  * table and the serverless.yml test are checked against it. AWS endpoints and region are not here on purpose: the
@@ -72,9 +85,13 @@ export const EnvSchema = z
     DEADLINE_MARGIN_MS: z.coerce
       .number()
       .int()
-      .min(0)
+      .min(MIN_DEADLINE_MARGIN_MS, {
+        error: `must be at least ${MIN_DEADLINE_MARGIN_MS} (middy's early timeout ${MIDDY_TIMEOUT_EARLY_MS} ms + a dead-letter send ${DEAD_LETTER_SEND_TIMEOUT_MS} ms + reporting ${REPORT_TIME_MS} ms)`,
+      })
       .default(3_000)
-      .describe('Time kept back from the invocation for reporting failures and dead-lettering'),
+      .describe(
+        `Time kept back for reporting failures and dead-lettering; at least ${MIN_DEADLINE_MARGIN_MS}`,
+      ),
     POWERTOOLS_SERVICE_NAME: z
       .string()
       .min(1)

@@ -7,7 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { createAmberfloHttp } from './amberflo/http.ts';
-import type { Config } from './config.ts';
+import { type Config, DEAD_LETTER_SEND_TIMEOUT_MS } from './config.ts';
 import {
   createSqsDeadLetterQueue,
   type DeadLetterQueue,
@@ -49,6 +49,39 @@ export type DependencyOverrides = Partial<Dependencies> & {
   readonly fetch?: typeof fetch;
   /** Replaces the interpreter run (the idempotency layer still wraps it). */
   readonly runWorkflow?: RunProvisionWorkflow;
+};
+
+/** Bounds of one AWS SDK client: how long to wait for a connection and an answer, and how many attempts. */
+export type AwsClientBounds = {
+  readonly requestHandler: { readonly connectionTimeout: number; readonly requestTimeout: number };
+  readonly maxAttempts: number;
+};
+
+/**
+ * Every AWS call the function makes is bounded: without these the SDK waits forever for a stuck socket, and a record
+ * could outlive its invocation. SQS only sends dead letters, so its attempts fit inside DEAD_LETTER_SEND_TIMEOUT_MS;
+ * DynamoDB (idempotency) and SSM (the API key) get one retry, both before any write to Amberflo.
+ */
+export const AWS_CLIENT_BOUNDS = {
+  sqs: {
+    requestHandler: { connectionTimeout: 300, requestTimeout: DEAD_LETTER_SEND_TIMEOUT_MS / 2 },
+    maxAttempts: 2,
+  },
+  dynamodb: { requestHandler: { connectionTimeout: 500, requestTimeout: 2_000 }, maxAttempts: 2 },
+  ssm: { requestHandler: { connectionTimeout: 500, requestTimeout: 2_000 }, maxAttempts: 2 },
+} as const satisfies Record<keyof AwsClients, AwsClientBounds>;
+
+// Without throwOnRequestTimeout, smithy's handler only logs a warning when requestTimeout passes and keeps waiting.
+const bounded = (bounds: AwsClientBounds) => ({
+  requestHandler: { ...bounds.requestHandler, throwOnRequestTimeout: true },
+  maxAttempts: bounds.maxAttempts,
+});
+
+/** The function's own SDK clients, bounded; endpoints, region and credentials come from the SDK's AWS_* variables. */
+export const createBoundedAwsClients: { readonly [K in keyof AwsClients]: () => AwsClients[K] } = {
+  sqs: () => new SQSClient(bounded(AWS_CLIENT_BOUNDS.sqs)),
+  dynamodb: () => new DynamoDBClient(bounded(AWS_CLIENT_BOUNDS.dynamodb)),
+  ssm: () => new SSMClient(bounded(AWS_CLIENT_BOUNDS.ssm)),
 };
 
 /**
@@ -104,9 +137,9 @@ export const createDependencies = (
       return value;
     };
   };
-  const sqs = lazy(() => awsClients.sqs ?? new SQSClient({}));
-  const dynamodb = lazy(() => awsClients.dynamodb ?? new DynamoDBClient({}));
-  const ssm = lazy(() => awsClients.ssm ?? new SSMClient({}));
+  const sqs = lazy(() => awsClients.sqs ?? createBoundedAwsClients.sqs());
+  const dynamodb = lazy(() => awsClients.dynamodb ?? createBoundedAwsClients.dynamodb());
+  const ssm = lazy(() => awsClients.ssm ?? createBoundedAwsClients.ssm());
 
   const logger =
     replaced.logger ??

@@ -22,10 +22,12 @@ import {
 } from '../dead-letters/peek.ts';
 import {
   type ConsumeSummary,
+  DEFAULT_MAX_REPLAYS,
   isCompleteReplay,
   purgeDeadLetters,
   replayDeadLetters,
 } from '../dead-letters/replay.ts';
+import { checkReplayTarget } from '../dead-letters/replay-target.ts';
 import { DEFAULT_MAX_SCAN } from '../dead-letters/scan.ts';
 import { createSqsClient } from '../dead-letters/sqs-client.ts';
 import { collectStats } from '../dead-letters/stats.ts';
@@ -94,6 +96,8 @@ const ReplaySchema = CommonSchema.extend(FilterSchema.shape).extend({
   all: z.boolean().default(false),
   native: z.boolean().default(false),
   queueUrl: z.url().optional(),
+  maxReplays: positiveInt.default(DEFAULT_MAX_REPLAYS),
+  ignoreMaxReplays: z.boolean().default(false),
 });
 const PurgeSchema = CommonSchema.extend(FilterSchema.shape).extend({
   max: positiveInt.optional(),
@@ -260,11 +264,8 @@ const runStats = async (context: Context, flags: Record<string, unknown>): Promi
         context.io.stdout,
         `\nOldest failure: ${stats.oldestFailedAt ?? '-'}\nNewest failure: ${stats.newestFailedAt ?? '-'}`,
       );
-      if (stats.withoutMetadata > 0) {
-        write(
-          context.io.stdout,
-          `${stats.withoutMetadata} without failure metadata (UNKNOWN: moved by SQS, reason unknown)`,
-        );
+      for (const [reason, count] of byCount(stats.unknownReasons)) {
+        write(context.io.stdout, `${count} UNKNOWN: ${reason}`);
       }
     }
   }
@@ -325,6 +326,18 @@ const printConsumeSummary = (
   json: boolean,
   verb: 'replay' | 'purge',
 ): void => {
+  if (summary.refused > 0) {
+    write(
+      context.io.stderr,
+      `${summary.refused} letter(s) left in the DLQ: replayed --max-replays times already. Find out why they keep failing, then add --ignore-max-replays: ${summary.refusedIds.slice(0, 20).join(', ')}`,
+    );
+  }
+  if (summary.notReleased > 0) {
+    write(
+      context.io.stderr,
+      `${summary.notReleased} held message(s) could not be made visible again; they reappear when their visibility timeout ends.`,
+    );
+  }
   if (json) {
     write(context.io.stdout, JSON.stringify(summary));
     return;
@@ -336,7 +349,10 @@ const printConsumeSummary = (
     ['deleted', summary.deleted],
     ['failed', summary.failed],
     ...(verb === 'replay'
-      ? ([['sentButNotDeleted', summary.sentButNotDeleted]] as [string, number][])
+      ? ([
+          ['sentButNotDeleted', summary.sentButNotDeleted],
+          ['refused (--max-replays)', summary.refused],
+        ] as [string, number][])
       : []),
     ['skipped (not matching)', summary.skipped],
   ];
@@ -364,6 +380,14 @@ const runReplay = async (context: Context, flags: Record<string, unknown>): Prom
     queueUrl: flags['queueUrl'] ?? context.io.env['SOURCE_QUEUE_URL'],
   });
   const filter = toFilter(options);
+  // Before anything moves: a replay aimed at the DLQ itself, or at a queue that is not its source, is refused.
+  if (options.queueUrl !== undefined) {
+    const target = await checkReplayTarget(context.sqs(), options.dlqUrl, options.queueUrl);
+    if (!target.allowed) {
+      throw new UsageError(`refusing to replay: ${target.reason}; nothing was moved`);
+    }
+  }
+  const maxReplays = options.ignoreMaxReplays ? undefined : options.maxReplays;
   if (options.native) {
     if (!options.all) throw new UsageError('--native moves everything: it needs --all');
     if (hasFilter(filter) || options.dryRun || options.max !== undefined) {
@@ -398,9 +422,14 @@ const runReplay = async (context: Context, flags: Record<string, unknown>): Prom
       write(context.io.stdout, JSON.stringify({ dryRun: true, ...result }));
     } else {
       if (result.letters.length > 0) write(context.io.stdout, summaryRows(result.letters));
+      const refused =
+        maxReplays === undefined
+          ? 0
+          : result.letters.filter((letter) => letter.replayCount >= maxReplays).length;
       write(
         context.io.stdout,
-        `Dry run: ${result.matched} message(s) would be replayed to ${options.queueUrl ?? '(no --queue-url given)'}; nothing was changed.`,
+        `Dry run: ${result.matched - refused} message(s) would be replayed to ${options.queueUrl ?? '(no --queue-url given)'}` +
+          `${refused > 0 ? `, ${refused} refused (replayed ${maxReplays} times already)` : ''}; nothing was changed.`,
       );
     }
     return exitForPeek(context, result);
@@ -417,6 +446,7 @@ const runReplay = async (context: Context, flags: Record<string, unknown>): Prom
     sourceQueueUrl: options.queueUrl,
     onProgress: progress.update,
     ...(options.rate === undefined ? {} : { rate: options.rate }),
+    ...(maxReplays === undefined ? {} : { maxReplays }),
   });
   progress.stop();
   printConsumeSummary(context, summary, options.json, 'replay');
@@ -538,6 +568,12 @@ const buildProgram = (context: Context): Command => {
       .option('--rate <perSecond>', 'messages per second at most')
       .option('--dry-run', 'show what would be replayed; change nothing')
       .option('--all', 'replay every message (no filter)')
+      .option(
+        '--max-replays <n>',
+        'refuse letters already replayed this many times (their replay-count)',
+        String(DEFAULT_MAX_REPLAYS),
+      )
+      .option('--ignore-max-replays', 'replay letters even past --max-replays')
       .addOption(
         new Option('--native', 'with --all: AWS StartMessageMoveTask, follow with `status`'),
       ),

@@ -5,17 +5,34 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import { DEAD_LETTER_SEND_TIMEOUT_MS } from '../config.ts';
 import { type AppError, DependencyUnavailableError, redactSecrets } from '../errors.ts';
-import { FAILURE_ATTRIBUTE, type FailureMetadata } from './failure-metadata.ts';
+import {
+  FAILURE_ATTRIBUTE,
+  FAILURE_METADATA_MAX_BYTES,
+  type FailureMetadata,
+  REPLAY_COUNT_ATTRIBUTE,
+} from './failure-metadata.ts';
 
-/** Port: sends one failed record to the dead-letter queue with its reason. Rejects when the send failed. */
+/**
+ * Port: sends one failed record to the dead-letter queue with its reason. Rejects when the send failed. `signal`
+ * (the invocation's) aborts a send still running when the invocation ends.
+ */
 export interface DeadLetterQueue {
-  send(record: SQSRecord, error: AppError, failedAt: Date): Promise<void>;
+  send(record: SQSRecord, error: AppError, failedAt: Date, signal?: AbortSignal): Promise<void>;
 }
 
 /** SQS allows 10 attributes per message; one is ours. */
 const MAX_FOREIGN_ATTRIBUTES = 9;
 const MAX_MESSAGE = 256;
+/**
+ * Attribute names only the function and `dlq replay` may write. Incoming copies are never carried into the dead
+ * letter: a producer's `provisioning-failure` or `replay-count` would otherwise read as ours (README, "Whose reason").
+ */
+const RESERVED_ATTRIBUTES: ReadonlySet<string> = new Set([
+  FAILURE_ATTRIBUTE,
+  REPLAY_COUNT_ATTRIBUTE,
+]);
 
 /** Where dead letters go, and what they must never contain. */
 export type DeadLetterMessageOptions = {
@@ -41,6 +58,27 @@ const toSdkAttribute = (
   return undefined;
 };
 
+const ellipsis = (text: string, length: number): string =>
+  text.length > length ? `${text.slice(0, length)}…` : text;
+
+/** Bytes SQS counts for our attribute: name, data type and value. */
+export const failureAttributeSize = (json: string): number =>
+  Buffer.byteLength(FAILURE_ATTRIBUTE) + Buffer.byteLength('String') + Buffer.byteLength(json);
+
+/**
+ * Serialises the metadata within FAILURE_METADATA_MAX_BYTES, shortening the message text (the only free-form field)
+ * until it fits, so a dead letter is never larger than the source message by more than that.
+ */
+export const serializeFailureMetadata = (metadata: FailureMetadata): string => {
+  let json = JSON.stringify(metadata);
+  let length = metadata.message.length;
+  while (failureAttributeSize(json) > FAILURE_METADATA_MAX_BYTES && length > 0) {
+    length = Math.floor(length / 2);
+    json = JSON.stringify({ ...metadata, message: ellipsis(metadata.message, length) });
+  }
+  return json;
+};
+
 /** Builds the failure metadata held by the `provisioning-failure` attribute. */
 export const toFailureMetadata = (
   record: SQSRecord,
@@ -52,8 +90,8 @@ export const toFailureMetadata = (
   const message = redactSecrets(error.message, secrets ?? []);
   return {
     code: error.code,
-    message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message,
-    step: error.details.step ?? null,
+    message: ellipsis(message, MAX_MESSAGE),
+    step: error.details.step === undefined ? null : ellipsis(error.details.step, MAX_MESSAGE),
     httpStatus: error.details.httpStatus ?? null,
     receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
     failedAt: failedAt.toISOString(),
@@ -65,7 +103,8 @@ export const toFailureMetadata = (
 
 /**
  * Builds the SendMessage input for a dead letter: the original body unchanged, the original attributes in the SDK's
- * shape (an incoming `provisioning-failure` replaced by ours), and on a FIFO queue the group and deduplication ids.
+ * shape (incoming `provisioning-failure` and `replay-count` dropped, ours added), and on a FIFO queue the group and
+ * deduplication ids.
  */
 export const toDeadLetterMessage = (
   record: SQSRecord,
@@ -75,7 +114,7 @@ export const toDeadLetterMessage = (
 ): SendMessageCommandInput => {
   const attributes: Record<string, MessageAttributeValue> = {};
   const names = Object.keys(record.messageAttributes ?? {})
-    .filter((name) => name !== FAILURE_ATTRIBUTE)
+    .filter((name) => !RESERVED_ATTRIBUTES.has(name))
     .sort();
   // More than nine producer attributes cannot all be kept next to ours; keep the first nine by name.
   for (const name of names.slice(0, MAX_FOREIGN_ATTRIBUTES)) {
@@ -85,7 +124,7 @@ export const toDeadLetterMessage = (
   }
   attributes[FAILURE_ATTRIBUTE] = {
     DataType: 'String',
-    StringValue: JSON.stringify(toFailureMetadata(record, error, failedAt, options)),
+    StringValue: serializeFailureMetadata(toFailureMetadata(record, error, failedAt, options)),
   };
   const fifo = options.queueUrl.endsWith('.fifo');
   return {
@@ -102,16 +141,22 @@ export const toDeadLetterMessage = (
 };
 
 /**
- * The SQS adapter of the DeadLetterQueue port. A failed send rejects with DependencyUnavailableError, so the record
- * is reported as a batch item failure and stays in the source queue.
+ * The SQS adapter of the DeadLetterQueue port. A send is bounded by DEAD_LETTER_SEND_TIMEOUT_MS and by the
+ * invocation's signal. A failed send rejects with DependencyUnavailableError, so the record is reported as a batch
+ * item failure and stays in the source queue.
  */
 export const createSqsDeadLetterQueue = (
   sqs: SQSClient,
   options: DeadLetterMessageOptions,
 ): DeadLetterQueue => ({
-  async send(record, error, failedAt) {
+  async send(record, error, failedAt, signal) {
+    const timeout = AbortSignal.timeout(DEAD_LETTER_SEND_TIMEOUT_MS);
+    const abortSignal = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
     try {
-      await sqs.send(new SendMessageCommand(toDeadLetterMessage(record, error, failedAt, options)));
+      await sqs.send(
+        new SendMessageCommand(toDeadLetterMessage(record, error, failedAt, options)),
+        { abortSignal },
+      );
     } catch (cause) {
       throw new DependencyUnavailableError(
         'Dead-letter send failed; the message stays in the source queue',

@@ -9,6 +9,22 @@ import {
 /** The code shown for a dead letter without readable `provisioning-failure` metadata (moved by the redrive policy). */
 export const UNKNOWN_CODE = 'UNKNOWN';
 
+/**
+ * The system attribute SQS sets on every message its redrive policy moved (and never on a message someone sent):
+ * such a letter was not dead-lettered by the function, so any `provisioning-failure` on it is not the function's.
+ */
+export const MOVED_BY_SQS_ATTRIBUTE = 'DeadLetterQueueSourceArn';
+
+/** Why a dead letter is shown as UNKNOWN. */
+export const UNKNOWN_REASONS = {
+  movedBySqs:
+    'moved by SQS after too many receives (crash, timeout or failed dead-letter send); reason unknown',
+  movedBySqsWithForeignMetadata:
+    'moved by SQS, not dead-lettered by the function: the provisioning-failure it carries came with the message and is ignored',
+  noMetadata: 'no provisioning-failure metadata (moved by SQS); reason unknown',
+  unreadableMetadata: 'provisioning-failure metadata unreadable; reason unknown',
+} as const;
+
 /** One received DLQ message, with what the tools read from it. */
 export type DeadLetter = {
   readonly messageId: string;
@@ -16,11 +32,13 @@ export type DeadLetter = {
   readonly body: string;
   /** The message attributes as received, `provisioning-failure` included. */
   readonly attributes: Readonly<Record<string, MessageAttributeValue>>;
-  /** Undefined when the message carries no readable metadata. */
+  /** The function's failure metadata; undefined when absent, unreadable or not attributable to the function. */
   readonly failure: FailureMetadata | undefined;
+  /** Why the letter counts as UNKNOWN (set exactly when `failure` is undefined). */
+  readonly unknownReason: string | undefined;
   /** Best effort, from the body (plain, SNS or EventBridge envelope); undefined when absent or not JSON. */
   readonly customerId: string | undefined;
-  /** Previous replays of this message (the `replay-count` attribute), 0 when absent. */
+  /** Replays by `dlq replay` since the function last dead-lettered it (the `replay-count` attribute), 0 when absent. */
   readonly replayCount: number;
   /** FIFO only: the group the message was sent with. */
   readonly messageGroupId: string | undefined;
@@ -63,6 +81,31 @@ const readReplayCount = (attribute: MessageAttributeValue | undefined): number =
   return Number.isInteger(value) && value > 0 ? value : 0;
 };
 
+/**
+ * The function's metadata on a message, or why there is none. Metadata counts only on a letter the function sent:
+ * the function drops incoming copies of the attribute, and only it (and operators) may send to the DLQ, so a
+ * `provisioning-failure` on a message SQS moved came from whoever sent the message.
+ */
+const attributeFailure = (
+  message: Message,
+): { failure: FailureMetadata | undefined; unknownReason: string | undefined } => {
+  const raw = message.MessageAttributes?.[FAILURE_ATTRIBUTE]?.StringValue;
+  if (message.Attributes?.[MOVED_BY_SQS_ATTRIBUTE] !== undefined) {
+    return {
+      failure: undefined,
+      unknownReason:
+        raw === undefined
+          ? UNKNOWN_REASONS.movedBySqs
+          : UNKNOWN_REASONS.movedBySqsWithForeignMetadata,
+    };
+  }
+  if (raw === undefined) return { failure: undefined, unknownReason: UNKNOWN_REASONS.noMetadata };
+  const failure = parseFailureMetadata(raw);
+  return failure === undefined
+    ? { failure, unknownReason: UNKNOWN_REASONS.unreadableMetadata }
+    : { failure, unknownReason: undefined };
+};
+
 /** Turns an SDK message into a dead letter. Never throws: unreadable parts become undefined. */
 export const toDeadLetter = (message: Message): DeadLetter => {
   const attributes = message.MessageAttributes ?? {};
@@ -72,7 +115,7 @@ export const toDeadLetter = (message: Message): DeadLetter => {
     receiptHandle: message.ReceiptHandle ?? '',
     body,
     attributes,
-    failure: parseFailureMetadata(attributes[FAILURE_ATTRIBUTE]?.StringValue),
+    ...attributeFailure(message),
     customerId: extractCustomerId(body),
     replayCount: readReplayCount(attributes[REPLAY_COUNT_ATTRIBUTE]),
     messageGroupId: message.Attributes?.MessageGroupId,

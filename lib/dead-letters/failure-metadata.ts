@@ -3,8 +3,16 @@ import { ERROR_CODES } from '../errors.ts';
 
 /** The message attribute the handler adds to every dead letter. A contract with the DLQ tools: never rename. */
 export const FAILURE_ATTRIBUTE = 'provisioning-failure';
-/** Added by `dlq replay` to every message it sends back, counting replays of the same message. */
+/**
+ * Added by `dlq replay` to every message it sends back: how many times the tool has replayed this dead letter since
+ * the function last dead-lettered it (the function drops incoming copies, since a producer could set one).
+ */
 export const REPLAY_COUNT_ATTRIBUTE = 'replay-count';
+/**
+ * The most bytes our attribute adds to a dead letter (name, type and JSON); the message text is shortened to fit.
+ * The DLQ's MaximumMessageSize exceeds the source queue's by more than this (serverless.yml), so a copy always fits.
+ */
+export const FAILURE_METADATA_MAX_BYTES = 4_096;
 
 /**
  * JSON held by the `provisioning-failure` String attribute (issue 4, "DLQ message format").

@@ -65,8 +65,11 @@ export type DeadLetterSummary = {
   /** Receives before the message was dead-lettered (`attempts`); null without metadata. */
   readonly receiveCount: number | null;
   readonly failedAt: string | null;
+  /** The function's message; for an UNKNOWN letter, why it is UNKNOWN. */
   readonly message: string | null;
   readonly replayCount: number;
+  /** Why the letter is UNKNOWN; null when its reason came from the function. */
+  readonly unknownReason: string | null;
 };
 
 /** The summary of one dead letter. */
@@ -77,8 +80,9 @@ export const summarize = (letter: DeadLetter): DeadLetterSummary => ({
   step: letter.failure?.step ?? null,
   receiveCount: letter.failure?.receiveCount ?? null,
   failedAt: letter.failure?.failedAt ?? null,
-  message: letter.failure?.message ?? null,
+  message: letter.failure?.message ?? letter.unknownReason ?? null,
   replayCount: letter.replayCount,
+  unknownReason: letter.unknownReason ?? null,
 });
 
 /** `list` (and dry runs): the matching messages' summaries, with the pass's outcome. */

@@ -32,9 +32,14 @@ export type ConsumeSummary = {
   readonly failed: number;
   /** Sent to the source queue, but still in the DLQ too: a later replay would send it twice (idempotency absorbs it). */
   readonly sentButNotDeleted: number;
+  /** Matched but refused: their `replay-count` reached `maxReplays`. They stay in the dead-letter queue. */
+  readonly refused: number;
+  readonly refusedIds: readonly string[];
   readonly skipped: number;
   readonly failures: readonly EntryFailure[];
   readonly sentButNotDeletedIds: readonly string[];
+  /** Held messages that could not be made visible again; they reappear when their visibility timeout ends. */
+  readonly notReleased: number;
   readonly stoppedBy: StopReason;
   readonly error?: string;
 };
@@ -50,7 +55,14 @@ export type ConsumeOptions = ScanOptions & {
 };
 
 /** Replay: the messages go back to `sourceQueueUrl`. */
-export type ReplayOptions = ConsumeOptions & { readonly sourceQueueUrl: string };
+export type ReplayOptions = ConsumeOptions & {
+  readonly sourceQueueUrl: string;
+  /** A letter whose `replay-count` reached this is refused (left in the DLQ); undefined: no limit. */
+  readonly maxReplays?: number;
+};
+
+/** How often `dlq replay` sends the same letter back before it asks for `--ignore-max-replays`. */
+export const DEFAULT_MAX_REPLAYS = 5;
 
 /** Replay's hold on a batch: long enough for a send and a delete; extended while a low rate makes it wait. */
 export const DEFAULT_REPLAY_VISIBILITY_SECONDS = 30;
@@ -204,13 +216,16 @@ type Action = (letters: readonly DeadLetter[]) => Promise<{
   deleted: number;
   failures: EntryFailure[];
   sentButNotDeleted: EntryFailure[];
+  refused: EntryFailure[];
   /** Letters still held that must be given back (not sent, so not deleted). */
   release: DeadLetter[];
 }>;
 
 /**
- * The consuming pass shared by replay and purge: receive, give non-matching messages back at once, act on the
- * matching ones at the given rate, and stop when the queue yields nothing new. The batch in flight always finishes.
+ * The consuming pass shared by replay and purge: receive, hold non-matching messages (as a peek does) until the scan
+ * ends, act on the matching ones at the given rate, and stop when the queue yields nothing. Holding is what makes a
+ * filtered pass complete: a message given back at once may be the next one SQS returns, again and again, and hide
+ * the rest. The batch in flight always finishes; everything held is given back at the end.
  */
 const consumeDeadLetters = async (
   options: ConsumeOptions,
@@ -220,6 +235,8 @@ const consumeDeadLetters = async (
   const limiter = createRateLimiter(options.rate);
   const failures: EntryFailure[] = [];
   const notDeleted: EntryFailure[] = [];
+  const refused: EntryFailure[] = [];
+  const held: string[] = [];
   let matched = 0;
   let skipped = 0;
   let sent = 0;
@@ -233,7 +250,7 @@ const consumeDeadLetters = async (
     { receiveBatchSize, ...options, visibilityTimeoutSeconds: visibility },
     async ({ fresh, repeats }) => {
       const selected: DeadLetter[] = [];
-      const giveBack: string[] = repeats.map((message: Message) => message.ReceiptHandle ?? '');
+      held.push(...repeats.map((message: Message) => message.ReceiptHandle ?? ''));
       for (const letter of fresh) {
         const room = options.max === undefined || matched < options.max;
         if (room && matchesFilter(letter, options.filter ?? {})) {
@@ -241,11 +258,9 @@ const consumeDeadLetters = async (
           selected.push(letter);
         } else {
           skipped += 1;
-          giveBack.push(letter.receiptHandle);
+          held.push(letter.receiptHandle);
         }
       }
-      // Given back at once, so other tools see them; the run's seen-id set keeps it from counting them again.
-      if (giveBack.length > 0) await changeVisibility(options.sqs, options.queueUrl, giveBack, 0);
       if (selected.length > 0) {
         const handles = selected.map((letter) => letter.receiptHandle);
         const stopHiding = keepHidden(options.sqs, options.queueUrl, handles, visibility);
@@ -262,14 +277,8 @@ const consumeDeadLetters = async (
           deleted += outcome.deleted;
           failures.push(...outcome.failures);
           notDeleted.push(...outcome.sentButNotDeleted);
-          if (outcome.release.length > 0) {
-            await changeVisibility(
-              options.sqs,
-              options.queueUrl,
-              outcome.release.map((letter) => letter.receiptHandle),
-              0,
-            );
-          }
+          refused.push(...outcome.refused);
+          held.push(...outcome.release.map((letter) => letter.receiptHandle));
         } finally {
           stopHiding();
         }
@@ -278,6 +287,7 @@ const consumeDeadLetters = async (
       return options.max !== undefined && matched >= options.max ? 'stop' : 'continue';
     },
   );
+  const notReleased = await changeVisibility(options.sqs, options.queueUrl, held, 0);
   const stoppedBy: StopReason = interruptedWhileWaiting ? 'interrupted' : scan.stoppedBy;
   const summary: ConsumeSummary = {
     scanned: scan.scanned,
@@ -286,9 +296,12 @@ const consumeDeadLetters = async (
     deleted,
     failed: failures.length,
     sentButNotDeleted: notDeleted.length,
+    refused: refused.length,
+    refusedIds: refused.map((entry) => entry.messageId),
     skipped,
     failures,
     sentButNotDeletedIds: notDeleted.map((entry) => entry.messageId),
+    notReleased,
     stoppedBy,
   };
   return scan.error === undefined ? summary : { ...summary, error: scan.error };
@@ -301,7 +314,10 @@ const consumeDeadLetters = async (
  */
 export const replayDeadLetters = (options: ReplayOptions): Promise<ConsumeSummary> =>
   consumeDeadLetters(options, async (letters) => {
-    const send = await sendLetters(options.sqs, options.sourceQueueUrl, letters);
+    const limit = options.maxReplays ?? Number.POSITIVE_INFINITY;
+    const allowed = letters.filter((letter) => letter.replayCount < limit);
+    const overLimit = letters.filter((letter) => letter.replayCount >= limit);
+    const send = await sendLetters(options.sqs, options.sourceQueueUrl, allowed);
     const removal = await deleteLetters(options.sqs, options.queueUrl, send.ok);
     const failedIds = new Set(send.failed.map((failure) => failure.messageId));
     return {
@@ -309,7 +325,11 @@ export const replayDeadLetters = (options: ReplayOptions): Promise<ConsumeSummar
       deleted: removal.ok.length,
       failures: send.failed,
       sentButNotDeleted: removal.failed,
-      release: letters.filter((letter) => failedIds.has(letter.messageId)),
+      refused: overLimit.map((letter) => ({
+        messageId: letter.messageId,
+        reason: `replayed ${letter.replayCount} time(s) already (limit ${limit})`,
+      })),
+      release: [...overLimit, ...allowed.filter((letter) => failedIds.has(letter.messageId))],
     };
   });
 
@@ -323,6 +343,7 @@ export const purgeDeadLetters = (options: ConsumeOptions): Promise<ConsumeSummar
       deleted: removal.ok.length,
       failures: removal.failed,
       sentButNotDeleted: [],
+      refused: [],
       release: letters.filter((letter) => failedIds.has(letter.messageId)),
     };
   });
@@ -330,6 +351,7 @@ export const purgeDeadLetters = (options: ConsumeOptions): Promise<ConsumeSummar
 /** True when every matched message was replayed (sent and deleted) and nothing was left half done. */
 export const isCompleteReplay = (summary: ConsumeSummary): boolean =>
   summary.failed === 0 &&
+  summary.refused === 0 &&
   summary.sentButNotDeleted === 0 &&
   summary.deleted === summary.matched &&
   summary.error === undefined;

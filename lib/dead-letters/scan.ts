@@ -5,7 +5,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { DependencyUnavailableError } from '../errors.ts';
-import { type DeadLetter, toDeadLetter } from './dead-letter.ts';
+import { type DeadLetter, MOVED_BY_SQS_ATTRIBUTE, toDeadLetter } from './dead-letter.ts';
 
 /** Why a scan of the dead-letter queue ended. */
 export type StopReason =
@@ -57,8 +57,9 @@ export const describeError = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
 /**
- * Receives the queue batch by batch until it is drained (two receives in a row bring nothing new), the callback
- * says stop, or a bound is hit. Ids are deduplicated across the run, so given-back messages are not counted twice.
+ * Receives the queue batch by batch until it is drained (two receives in a row bring nothing), the callback says
+ * stop, or a bound is hit. Every caller holds what it received until the scan ends, so an empty receive means that
+ * nothing is left to see; a message that reappears (its hold expired) is handed over as a repeat, never twice.
  */
 export const scanDeadLetters = async (
   options: ScanOptions,
@@ -91,8 +92,9 @@ export const scanDeadLetters = async (
           VisibilityTimeout: options.visibilityTimeoutSeconds ?? 30,
           WaitTimeSeconds: options.waitTimeSeconds ?? 1,
           MessageAttributeNames: ['All'],
-          // The only system attribute the tools read (FIFO replay); 'All' would add seven per message to parse.
-          MessageSystemAttributeNames: ['MessageGroupId'],
+          // The only system attributes the tools read (FIFO replay, and who moved the letter); 'All' would add
+          // several more per message to parse.
+          MessageSystemAttributeNames: ['MessageGroupId', MOVED_BY_SQS_ATTRIBUTE],
         }),
       );
       messages = response.Messages ?? [];
@@ -110,7 +112,8 @@ export const scanDeadLetters = async (
         fresh.push(toDeadLetter(message));
       }
     }
-    idle = fresh.length === 0 ? idle + 1 : 0;
+    // Only an empty receive counts: repeats are held again, so they cannot keep the scan from seeing the rest.
+    idle = messages.length === 0 ? idle + 1 : 0;
     let decision: 'continue' | 'stop';
     try {
       decision = await onBatch({ fresh, repeats });

@@ -15,7 +15,12 @@ export type SqsClientOptions = {
 export const createSqsClient = (options: SqsClientOptions = {}): SQSClient => {
   const config: SQSClientConfig = {
     // Bounded per request: a replay finishes its in-flight batch on Ctrl-C, and that batch must end.
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 25_000 },
+    // throwOnRequestTimeout: without it smithy only logs a warning when requestTimeout passes and keeps waiting.
+    requestHandler: {
+      connectionTimeout: 3_000,
+      requestTimeout: 25_000,
+      throwOnRequestTimeout: true,
+    },
     maxAttempts: 3,
     // A scan sends thousands of identical commands; resolving the middleware stack once per command class
     // instead of per call removes about a tenth of the SDK's per-request garbage (we add no per-command middleware).

@@ -1,4 +1,4 @@
-import { failureCodeOf } from './dead-letter.ts';
+import { failureCodeOf, UNKNOWN_CODE } from './dead-letter.ts';
 import { type PeekOptions, type PeekResult, peekDeadLetters } from './peek.ts';
 
 /** Counts over the dead-letter queue. Messages without metadata count under `UNKNOWN` and step `-`. */
@@ -7,6 +7,8 @@ export type DeadLetterStats = PeekResult & {
   readonly byCode: Readonly<Record<string, number>>;
   readonly byStep: Readonly<Record<string, number>>;
   readonly withoutMetadata: number;
+  /** UNKNOWN letters by why they are UNKNOWN (moved by SQS, forged or missing metadata…). */
+  readonly unknownReasons: Readonly<Record<string, number>>;
   readonly oldestFailedAt: string | null;
   readonly newestFailedAt: string | null;
 };
@@ -25,6 +27,7 @@ const increment = (counts: Record<string, number>, key: string): void => {
 export const collectStats = async (options: PeekOptions): Promise<DeadLetterStats> => {
   const byCode: Record<string, number> = {};
   const byStep: Record<string, number> = {};
+  const unknownReasons: Record<string, number> = {};
   let withoutMetadata = 0;
   let oldest: number | undefined;
   let newest: number | undefined;
@@ -33,6 +36,7 @@ export const collectStats = async (options: PeekOptions): Promise<DeadLetterStat
     increment(byStep, letter.failure?.step ?? NO_STEP);
     if (letter.failure === undefined) {
       withoutMetadata += 1;
+      increment(unknownReasons, letter.unknownReason ?? UNKNOWN_CODE);
       return;
     }
     const failedAt = Date.parse(letter.failure.failedAt);
@@ -45,6 +49,7 @@ export const collectStats = async (options: PeekOptions): Promise<DeadLetterStat
     byCode,
     byStep,
     withoutMetadata,
+    unknownReasons,
     oldestFailedAt: oldest === undefined ? null : new Date(oldest).toISOString(),
     newestFailedAt: newest === undefined ? null : new Date(newest).toISOString(),
   };

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse, type ScalarTag } from 'yaml';
+import { FAILURE_METADATA_MAX_BYTES } from '../dead-letters/failure-metadata.ts';
 
 /**
  * Reads the queues and the idempotency table that `serverless.yml` declares, so the local run creates them with the
@@ -219,4 +220,25 @@ export const readDeclaredResources = async (
         .map(([key, value]) => [key, String(value)]),
     ),
   };
+};
+
+/** SQS's default and largest MaximumMessageSize (1 MiB): what a queue without the attribute accepts. */
+const SQS_MAX_MESSAGE_SIZE = 1_048_576;
+
+const maximumMessageSize = (queue: DeclaredQueue): number =>
+  Number(queue.attributes['MaximumMessageSize'] ?? SQS_MAX_MESSAGE_SIZE);
+
+/**
+ * Checks that a dead letter always fits: the DLQ must accept the source queue's largest message plus our
+ * `provisioning-failure` attribute. Returns the spare bytes; throws TypeError when the declaration leaves none.
+ */
+export const checkDeadLetterRoom = (resources: DeclaredResources): number => {
+  const room =
+    maximumMessageSize(resources.deadLetterQueue) - maximumMessageSize(resources.sourceQueue);
+  if (room <= FAILURE_METADATA_MAX_BYTES) {
+    throw new TypeError(
+      `serverless.yml: the DLQ's MaximumMessageSize must exceed the source queue's by more than ${FAILURE_METADATA_MAX_BYTES} bytes (the failure metadata), got ${room}`,
+    );
+  }
+  return room - FAILURE_METADATA_MAX_BYTES;
 };

@@ -7,7 +7,11 @@ import dynalite from 'dynalite';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import type { AmberfloEmulatorOptions } from '../amberflo/emulator/options.ts';
 import { type AmberfloEmulator, startAmberfloEmulator } from '../amberflo/emulator/server.ts';
-import { type DeclaredResources, readDeclaredResources } from './serverless-resources.ts';
+import {
+  checkDeadLetterRoom,
+  type DeclaredResources,
+  readDeclaredResources,
+} from './serverless-resources.ts';
 
 /**
  * The whole system on loopback: fauxqs (SQS), dynalite (DynamoDB) and the Amberflo emulator, in-process on free
@@ -66,6 +70,8 @@ const onFauxqsAddress = (fauxqs: FauxqsServer, queueUrl: string): string =>
 /** Starts the local stack and creates the declared resources. Call `stop()` to release every port. */
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const resources = await readDeclaredResources(options.serverlessPath ?? 'serverless.yml');
+  // Refused before anything starts: a DLQ too small for a full-size message plus its reason loses that reason.
+  checkDeadLetterRoom(resources);
   const fauxqs = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
   const { server: dynamoServer, endpoint: dynamoEndpoint } = await startDynalite();
   const emulator = options.amberflo

@@ -84,7 +84,8 @@ const LOCAL_FUNCTION_TIMEOUT_MS = 5_000;
 const started = Date.now();
 const stack = await startLocalStack({
   visibilityTimeoutSeconds: LOCAL_VISIBILITY_SECONDS,
-  env: { DEADLINE_MARGIN_MS: '1000', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+  // The deployed margin: smaller ones are refused by the configuration (a dead-letter send must fit in it).
+  env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
   ...(options.amberfloUrl && apiKey ? { amberflo: { url: options.amberfloUrl, apiKey } } : {}),
   emulator: {
     seed: options.seed,

@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { DEAD_LETTER_SEND_TIMEOUT_MS, MIDDY_TIMEOUT_EARLY_MS, REPORT_TIME_MS } from '../config.ts';
 import type { Dependencies } from '../dependencies.ts';
 import { DependencyUnavailableError } from '../errors.ts';
 import { processRecord } from './process-record.ts';
@@ -52,15 +53,68 @@ export const createLimiter = (limit: number) => {
   };
 };
 
-/** Rejects when `signal` fires first, so a record that hangs past the deadline is reported failed, not lost. */
-const settleBy = <T>(work: Promise<T>, signal: AbortSignal): Promise<T> =>
+/**
+ * Who decided a record's fate first: its dead-letter send, or the guard (which reports it failed, so SQS redelivers
+ * it). Exactly one of them wins, so no record is both dead-lettered and redelivered.
+ */
+type RecordFate = 'working' | 'dead-lettering' | 'given-up';
+
+/**
+ * Rejects when `signal` fires first, so a record that hangs past the deadline is reported failed, not lost; unless
+ * its dead-letter send has started, which is bounded and then awaited (racing it could give the record two outcomes).
+ */
+const settleBy = <T>(
+  work: Promise<T>,
+  signal: AbortSignal,
+  fate: { value: RecordFate },
+): Promise<T> =>
   new Promise<T>((resolve, reject) => {
-    const stop = () =>
+    const stop = () => {
+      if (fate.value === 'dead-lettering') return;
+      fate.value = 'given-up';
       reject(new DependencyUnavailableError('Record not finished before the invocation deadline'));
+    };
     if (signal.aborted) return stop();
     signal.addEventListener('abort', stop, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
   });
+
+/** The signals and deadline of one invocation, shared by its records. */
+type InvocationBounds = {
+  /** Stops the work at the deadline. */
+  readonly work: AbortSignal;
+  /** Gives up records that have not started a dead-letter send. */
+  readonly guard: AbortSignal;
+  /** middy's: the invocation itself is ending. */
+  readonly invocation: AbortSignal;
+  readonly deadline: number;
+};
+
+/** Processes one record under the invocation's bounds, so that it gets exactly one outcome (see RecordFate). */
+const processWithinBounds = (
+  record: SQSRecord,
+  deps: Dependencies,
+  bounds: InvocationBounds,
+  limit: ReturnType<typeof createLimiter>,
+): Promise<void> => {
+  const fate: { value: RecordFate } = { value: 'working' };
+  const claimDeadLetter = () => {
+    if (fate.value === 'given-up') return false;
+    fate.value = 'dead-lettering';
+    return true;
+  };
+  const work = limit(
+    () =>
+      processRecord(record, deps, {
+        signal: bounds.work,
+        deadline: bounds.deadline,
+        invocationSignal: bounds.invocation,
+        claimDeadLetter,
+      }),
+    bounds.work,
+  );
+  return settleBy(work, bounds.guard, fate);
+};
 
 /**
  * Builds the SQS batch handler: Logger context and metrics middlewares, Powertools partial batch responses, records
@@ -69,8 +123,11 @@ const settleBy = <T>(work: Promise<T>, signal: AbortSignal): Promise<T> =>
  */
 export const createBatchHandler = (deps: Dependencies, options: BatchHandlerOptions = {}) => {
   const margin = deps.config.deadlineMarginMs;
+  const timeoutEarly = options.timeoutEarlyInMillis ?? MIDDY_TIMEOUT_EARLY_MS;
+  // The last moment a dead-letter send may start and still end before middy's early timeout throws the batch.
+  const sendWindow = timeoutEarly + DEAD_LETTER_SEND_TIMEOUT_MS + REPORT_TIME_MS;
   return middy<SQSEvent, SQSBatchResponse, Error, Context>({
-    timeoutEarlyInMillis: options.timeoutEarlyInMillis ?? 500,
+    timeoutEarlyInMillis: timeoutEarly,
   })
     .use(injectLambdaContext(deps.logger))
     .use(logMetrics(deps.metrics, { captureColdStartMetric: true }))
@@ -79,15 +136,17 @@ export const createBatchHandler = (deps: Dependencies, options: BatchHandlerOpti
       const remaining = context.getRemainingTimeInMillis?.() ?? DEFAULT_REMAINING_MS;
       const budget = Math.max(0, remaining - margin);
       const deadline = Date.now() + budget;
-      // The work stops at the deadline; the guard gives a started dead-letter send half the margin to finish.
-      const workSignal = AbortSignal.any([signal, AbortSignal.timeout(budget)]);
-      const guardSignal = AbortSignal.any([signal, AbortSignal.timeout(budget + margin / 2)]);
+      // The work stops at the deadline; the guard gives up records that have not started a dead-letter send by the
+      // time one could no longer finish (DEADLINE_MARGIN_MS is validated to leave that room).
+      const guardBudget = Math.max(budget, remaining - sendWindow);
+      const bounds: InvocationBounds = {
+        work: AbortSignal.any([signal, AbortSignal.timeout(budget)]),
+        guard: AbortSignal.any([signal, AbortSignal.timeout(guardBudget)]),
+        invocation: signal,
+        deadline,
+      };
       const limit = createLimiter(deps.config.batchConcurrency);
-      const handleRecord = (record: SQSRecord) =>
-        settleBy(
-          limit(() => processRecord(record, deps, { signal: workSignal, deadline }), workSignal),
-          guardSignal,
-        );
+      const handleRecord = (record: SQSRecord) => processWithinBounds(record, deps, bounds, limit);
       // One processor per invocation: it holds the batch's state, and local runs share one handler between pollers.
       const processor = new BatchProcessor(EventType.SQS);
       return processPartialResponse(event, handleRecord, processor, {

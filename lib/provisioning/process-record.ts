@@ -6,7 +6,8 @@
  * 4. Failure → `toAppError`, then `decideOutcome`:
  *    - permanent, or retryable on the last allowed receive → dead-lettered with its reason, then acknowledged;
  *    - retryable → rethrown, so Powertools reports it in `batchItemFailures` and SQS redelivers it.
- *    A failed dead-letter send propagates: the record is retried, never lost.
+ *    A failed dead-letter send propagates: the record is retried, never lost. A send starts only if the batch's
+ *    guard has not given the record up already (`claimDeadLetter`); once started, the guard waits for it.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
@@ -15,6 +16,17 @@ import { DependencyUnavailableError } from '../errors.ts';
 import { parseAccountCreatedMessage } from '../messages/parse-message.ts';
 import { decideOutcome, receiveCountOf, toAppError } from './outcome.ts';
 import type { RunOptions } from './provision-account.ts';
+
+/** What the batch handler adds to a run: the invocation's signal, and the claim a dead-letter send needs. */
+export type ProcessRecordOptions = RunOptions & {
+  /** Aborts a dead-letter send still running when the invocation itself ends (middy's early timeout). */
+  readonly invocationSignal?: AbortSignal;
+  /**
+   * True when the record may be dead-lettered now; false when the batch already reported it failed (it will be
+   * redelivered, so dead-lettering it too would make two outcomes). Absent: always allowed.
+   */
+  readonly claimDeadLetter?: () => boolean;
+};
 
 /** Metric names; a contract with dashboards and alarms. */
 export const METRICS = {
@@ -31,7 +43,7 @@ export const METRICS = {
 export const processRecord = async (
   record: SQSRecord,
   deps: Dependencies,
-  options: RunOptions,
+  options: ProcessRecordOptions,
 ): Promise<void> => {
   const receiveCount = receiveCountOf(record.attributes);
   const fields: Record<string, string | number> = { messageId: record.messageId, receiveCount };
@@ -71,8 +83,19 @@ export const processRecord = async (
       deps.logger.warn(`Provisioning failed, left for redelivery: ${error.message}`, logFields);
       throw error;
     }
+    if (options.claimDeadLetter?.() === false) {
+      deps.logger.warn(
+        'Deadline passed before the dead-letter send; left for redelivery',
+        logFields,
+      );
+      throw new DependencyUnavailableError(
+        `Deadline passed before dead-lettering ${error.code}`,
+        error.details,
+        { cause: error },
+      );
+    }
     try {
-      await deps.deadLetters.send(record, error, deps.now());
+      await deps.deadLetters.send(record, error, deps.now(), options.invocationSignal);
     } catch (sendFailure) {
       deps.logger.error('Dead-letter send failed; the record is reported failed', {
         ...logFields,

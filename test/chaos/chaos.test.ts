@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrng } from '../../lib/amberflo/emulator/faults.ts';
+import { MIN_DEADLINE_MARGIN_MS } from '../../lib/config.ts';
 import {
   type DeadLetter,
   type LocalPipeline,
@@ -48,9 +49,9 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
   beforeAll(async () => {
     // Prepare
     stack = await startLocalStack({
-      visibilityTimeoutSeconds: 2,
+      visibilityTimeoutSeconds: 4,
       env: {
-        DEADLINE_MARGIN_MS: '300',
+        DEADLINE_MARGIN_MS: String(MIN_DEADLINE_MARGIN_MS),
         AMBERFLO_HTTP_TIMEOUT_MS: '400',
         POWERTOOLS_LOG_LEVEL: 'SILENT',
       },
@@ -81,7 +82,7 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
     acknowledged = new Set();
     pipeline = startLocalPipeline(stack, {
       concurrency: 2,
-      functionTimeoutMs: 1_800,
+      functionTimeoutMs: 1_500 + MIN_DEADLINE_MARGIN_MS,
       overrides: { fetch: crashing.fetch },
       onInvoke: (outcome) => {
         const failed = new Set(outcome.failedIds);

@@ -1,4 +1,5 @@
 import type { Context, SQSRecord } from 'aws-lambda';
+import { MIN_DEADLINE_MARGIN_MS } from '../../lib/config.ts';
 import type { AccountCreatedMessage } from '../../lib/messages/account-created-message.ts';
 
 let sequence = 0;
@@ -84,6 +85,6 @@ export const envFactory = (
   DEAD_LETTER_QUEUE_URL: 'http://127.0.0.1:9/000000000000/account-created-dlq',
   IDEMPOTENCY_TABLE_NAME: 'idempotency',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
-  DEADLINE_MARGIN_MS: '0',
+  DEADLINE_MARGIN_MS: String(MIN_DEADLINE_MARGIN_MS),
   ...overrides,
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIN_DEADLINE_MARGIN_MS } from '../../../lib/config.ts';
 import { replayDeadLetters } from '../../../lib/dead-letters/replay.ts';
 import {
   type LocalPipeline,
@@ -21,12 +22,19 @@ describe('replay after an Amberflo outage', () => {
 
   beforeAll(async () => {
     stack = await startLocalStack({
-      visibilityTimeoutSeconds: 2,
+      visibilityTimeoutSeconds: 4,
       // One receive is the last one: a retryable failure is dead-lettered at once.
-      env: { MAX_RECEIVE_COUNT: '1', POWERTOOLS_LOG_LEVEL: 'SILENT', DEADLINE_MARGIN_MS: '300' },
+      env: {
+        MAX_RECEIVE_COUNT: '1',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        DEADLINE_MARGIN_MS: String(MIN_DEADLINE_MARGIN_MS),
+      },
       emulator: { defaultPlanId: 'default-plan', faults: { global: { error503: 1 } } },
     });
-    pipeline = startLocalPipeline(stack, { concurrency: 1, functionTimeoutMs: 1_800 });
+    pipeline = startLocalPipeline(stack, {
+      concurrency: 1,
+      functionTimeoutMs: 1_500 + MIN_DEADLINE_MARGIN_MS,
+    });
   });
 
   afterAll(async () => {

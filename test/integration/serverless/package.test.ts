@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV_VARIABLE_NAMES } from '../../../lib/config.ts';
+import { FAILURE_METADATA_MAX_BYTES } from '../../../lib/dead-letters/failure-metadata.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Template = { Resources: Record<string, Resource>; Outputs: Record<string, unknown> };
@@ -126,6 +127,18 @@ describe('serverless.yml packaged offline with osls', () => {
     expect(dlq['MessageRetentionPeriod']).toBe(1_209_600);
     expect(dlq['RedriveAllowPolicy']).toMatchObject({ redrivePermission: 'byQueue' });
     expect(JSON.stringify(dlq['RedriveAllowPolicy'])).toContain('account-created');
+  });
+
+  it('lets a dead letter of a message at the source limit fit: the DLQ accepts our metadata on top', () => {
+    // Act
+    const queue = template.Resources['AccountCreatedQueue']?.Properties ?? {};
+    const dlq = template.Resources['AccountCreatedDLQ']?.Properties ?? {};
+    // Assess
+    expect(Number(queue['MaximumMessageSize'])).toBe(262_144);
+    expect(Number(dlq['MaximumMessageSize'])).toBe(1_048_576);
+    expect(Number(dlq['MaximumMessageSize']) - Number(queue['MaximumMessageSize'])).toBeGreaterThan(
+      FAILURE_METADATA_MAX_BYTES,
+    );
   });
 
   it('creates the idempotency table on demand with TTL on expiration, kept longer than the DLQ', () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ENV_VARIABLE_NAMES, EnvSchema, loadConfig } from '../../../lib/config.ts';
+import {
+  DEAD_LETTER_SEND_TIMEOUT_MS,
+  ENV_VARIABLE_NAMES,
+  EnvSchema,
+  loadConfig,
+  MIDDY_TIMEOUT_EARLY_MS,
+  MIN_DEADLINE_MARGIN_MS,
+  REPORT_TIME_MS,
+} from '../../../lib/config.ts';
 import { ConfigError } from '../../../lib/errors.ts';
 import { envFactory } from '../../helpers/factories.ts';
 
@@ -84,6 +92,33 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain('set only one');
     expect((error as ConfigError).message).not.toContain('test-api-key-0123456789');
+  });
+
+  it.each([
+    ['1000', true],
+    ['0', true],
+    [String(MIN_DEADLINE_MARGIN_MS - 1), true],
+    [String(MIN_DEADLINE_MARGIN_MS), false],
+  ])('DEADLINE_MARGIN_MS=%s is refused: %s', (value, refused) => {
+    // Act
+    const error = thrownBy(() => loadConfig(envFactory({ DEADLINE_MARGIN_MS: value })));
+    // Assess
+    if (refused) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toContain(
+        `DEADLINE_MARGIN_MS: must be at least ${MIN_DEADLINE_MARGIN_MS}`,
+      );
+    } else {
+      expect(error).toBeUndefined();
+    }
+  });
+
+  it('makes the minimum margin cover middy, a dead-letter send and the report', () => {
+    // Assess
+    expect(MIN_DEADLINE_MARGIN_MS).toBe(
+      MIDDY_TIMEOUT_EARLY_MS + DEAD_LETTER_SEND_TIMEOUT_MS + REPORT_TIME_MS,
+    );
+    expect(loadConfig(envFactory({ DEADLINE_MARGIN_MS: undefined })).deadlineMarginMs).toBe(3_000);
   });
 
   it('documents every variable', () => {

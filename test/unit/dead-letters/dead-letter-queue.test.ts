@@ -4,11 +4,14 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   createSqsDeadLetterQueue,
+  failureAttributeSize,
   toDeadLetterMessage,
 } from '../../../lib/dead-letters/dead-letter-queue.ts';
 import {
   FAILURE_ATTRIBUTE,
+  FAILURE_METADATA_MAX_BYTES,
   parseFailureMetadata,
+  REPLAY_COUNT_ATTRIBUTE,
 } from '../../../lib/dead-letters/failure-metadata.ts';
 import {
   AmberfloUnavailableError,
@@ -89,6 +92,39 @@ describe('toDeadLetterMessage', () => {
     });
     // Assess
     expect(JSON.stringify(input.MessageAttributes)).not.toContain('test-api-key-0123456789');
+  });
+
+  it('drops a producer-set provisioning-failure and replay-count instead of carrying them as ours', () => {
+    // Prepare
+    const record = sqsRecordFactory('x', {
+      messageAttributes: {
+        [FAILURE_ATTRIBUTE]: { stringValue: '{"code":"AMBERFLO_UNAVAILABLE"}', dataType: 'String' },
+        [REPLAY_COUNT_ATTRIBUTE]: { stringValue: '7', dataType: 'Number' },
+        source: { stringValue: 'accounts', dataType: 'String' },
+      },
+    });
+    // Act
+    const input = toDeadLetterMessage(record, new InvalidMessageError('bad'), failedAt, options);
+    // Assess
+    expect(Object.keys(input.MessageAttributes ?? {}).sort()).toEqual([
+      FAILURE_ATTRIBUTE,
+      'source',
+    ]);
+    expect(
+      parseFailureMetadata(input.MessageAttributes?.[FAILURE_ATTRIBUTE]?.StringValue)?.code,
+    ).toBe('INVALID_MESSAGE');
+  });
+
+  it('caps the failure metadata at FAILURE_METADATA_MAX_BYTES by shortening the message', () => {
+    // Prepare: control characters make every character six bytes of JSON
+    const error = new InvalidMessageError('\u0001'.repeat(300), { step: 's'.repeat(300) });
+    const record = sqsRecordFactory('x', { messageId: 'm'.repeat(1_000) });
+    // Act
+    const input = toDeadLetterMessage(record, error, failedAt, options);
+    // Assess
+    const json = input.MessageAttributes?.[FAILURE_ATTRIBUTE]?.StringValue ?? '';
+    expect(failureAttributeSize(json)).toBeLessThanOrEqual(FAILURE_METADATA_MAX_BYTES);
+    expect(parseFailureMetadata(json)?.code).toBe('INVALID_MESSAGE');
   });
 
   it('keeps at most nine producer attributes next to its own', () => {

@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import {
   extractCustomerId,
   failureCodeOf,
+  MOVED_BY_SQS_ATTRIBUTE,
   replayAttributes,
   toDeadLetter,
+  UNKNOWN_REASONS,
 } from '../../../lib/dead-letters/dead-letter.ts';
 
 const failure = JSON.stringify({
@@ -104,6 +106,42 @@ describe('toDeadLetter', () => {
     // Assess
     expect(letter.failure).toBeUndefined();
     expect(failureCodeOf(letter)).toBe('UNKNOWN');
+    expect(letter.unknownReason).toMatch(/reason unknown/);
+  });
+
+  it('ignores well-formed metadata on a letter SQS moved: it did not come from the function', () => {
+    // Prepare
+    const message = messageFactory({
+      Attributes: {
+        [MOVED_BY_SQS_ATTRIBUTE]: 'arn:aws:sqs:us-east-1:000000000000:account-created',
+      },
+    });
+    // Act
+    const letter = toDeadLetter(message);
+    // Assess
+    expect(letter.failure).toBeUndefined();
+    expect(failureCodeOf(letter)).toBe('UNKNOWN');
+    expect(letter.unknownReason).toBe(UNKNOWN_REASONS.movedBySqsWithForeignMetadata);
+  });
+
+  it('says a letter SQS moved without metadata was moved by SQS', () => {
+    // Prepare
+    const message = messageFactory({
+      MessageAttributes: {},
+      Attributes: { [MOVED_BY_SQS_ATTRIBUTE]: 'arn:aws:sqs:us-east-1:000000000000:q' },
+    });
+    // Act
+    const letter = toDeadLetter(message);
+    // Assess
+    expect(letter.unknownReason).toBe(UNKNOWN_REASONS.movedBySqs);
+  });
+
+  it('attributes the metadata of a letter the function sent', () => {
+    // Act
+    const letter = toDeadLetter(messageFactory());
+    // Assess
+    expect(letter.unknownReason).toBeUndefined();
+    expect(failureCodeOf(letter)).toBe('AMBERFLO_REJECTED');
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { MIN_DEADLINE_MARGIN_MS } from '../../../lib/config.ts';
 import { AmberfloUnavailableError } from '../../../lib/errors.ts';
 import { createBatchHandler, createLimiter } from '../../../lib/provisioning/handle-batch.ts';
 import { createFakeDependencies } from '../../fakes/dependencies.ts';
@@ -110,7 +111,7 @@ describe('createBatchHandler', () => {
     // Prepare
     const { deps, provision, deadLetters } = createFakeDependencies({
       BATCH_CONCURRENCY: '1',
-      DEADLINE_MARGIN_MS: '200',
+      DEADLINE_MARGIN_MS: String(MIN_DEADLINE_MARGIN_MS),
     });
     const records = [1, 2, 3].map((n) =>
       sqsRecordFactory(accountCreatedFactory({ customerId: `acct-${n}` }), { messageId: `m-${n}` }),
@@ -137,7 +138,7 @@ describe('createBatchHandler', () => {
     // Act
     const response = await handler(
       { Records: records },
-      lambdaContextFactory({ remainingMs: 400 }),
+      lambdaContextFactory({ remainingMs: MIN_DEADLINE_MARGIN_MS + 200 }),
     );
     // Assess
     expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual([
