@@ -6,7 +6,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
-import { type AmberfloHttpEvent, createAmberfloHttp } from './amberflo/http.ts';
+import {
+  type AmberfloHttpEvent,
+  type AmberfloHttpOptions,
+  createAmberfloHttp,
+} from './amberflo/http.ts';
 import type { Config } from './config.ts';
 import {
   createSqsDeadLetterQueue,
@@ -88,6 +92,8 @@ export type DependencyOverrides = Partial<Dependencies> & {
   readonly fetch?: typeof fetch;
   /** Replaces the interpreter run (the idempotency layer still wraps it). */
   readonly runWorkflow?: RunProvisionWorkflow;
+  /** The circuit breaker's threshold and cool-down (time-scaled tests and benchmarks). */
+  readonly circuit?: AmberfloHttpOptions['circuit'];
 };
 
 /**
@@ -135,7 +141,7 @@ export const createDependencies = (
   config: Config,
   overrides: DependencyOverrides = {},
 ): Dependencies => {
-  const { awsClients = {}, fetch: fetchOverride, runWorkflow, ...replaced } = overrides;
+  const { awsClients = {}, fetch: fetchOverride, runWorkflow, circuit, ...replaced } = overrides;
   const lazy = <T>(make: () => T) => {
     let value: T | undefined;
     return () => {
@@ -169,6 +175,7 @@ export const createDependencies = (
       timeoutMs: config.amberflo.httpTimeoutMs,
       requestsPerSecond: config.amberflo.requestsPerSecond,
       onEvent: reportHttpEvent(logger, metrics),
+      ...(circuit === undefined ? {} : { circuit }),
       ...(fetchOverride ? { fetch: fetchOverride } : {}),
     }),
   );
