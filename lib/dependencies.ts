@@ -7,6 +7,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import {
+  DEFAULT_CIRCUIT_COOL_DOWN_MS,
+  DEFAULT_CIRCUIT_THRESHOLD,
+} from './amberflo/circuit-breaker.ts';
+import {
   type AmberfloHttpEvent,
   type AmberfloHttpOptions,
   createAmberfloHttp,
@@ -175,7 +179,11 @@ export const createDependencies = (
       timeoutMs: config.amberflo.httpTimeoutMs,
       requestsPerSecond: config.amberflo.requestsPerSecond,
       onEvent: reportHttpEvent(logger, metrics),
-      ...(circuit === undefined ? {} : { circuit }),
+      circuit: {
+        threshold: DEFAULT_CIRCUIT_THRESHOLD,
+        coolDownMs: DEFAULT_CIRCUIT_COOL_DOWN_MS,
+        ...circuit,
+      },
       ...(fetchOverride ? { fetch: fetchOverride } : {}),
     }),
   );

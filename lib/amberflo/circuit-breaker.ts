@@ -31,6 +31,8 @@ export type CircuitBreaker = {
   readonly state: () => CircuitState;
   /** Epoch ms when an open circuit lets its probe through. */
   readonly openUntil: () => number;
+  /** Resolves when the probe in flight (if any) has its answer, so that callers wait for it instead of failing. */
+  readonly probeSettled: () => Promise<void>;
 };
 
 export const DEFAULT_CIRCUIT_THRESHOLD = 5;
@@ -44,11 +46,18 @@ export const createCircuitBreaker = (options: CircuitBreakerOptions = {}): Circu
   let openUntil = 0;
   let state: CircuitState = 'closed';
   let probing = false;
+  let waiters: (() => void)[] = [];
+  const settleProbe = (): void => {
+    probing = false;
+    const settled = waiters;
+    waiters = [];
+    for (const resolve of settled) resolve();
+  };
 
   const open = (): void => {
     state = 'open';
     openUntil = now() + coolDownMs;
-    probing = false;
+    settleProbe();
     options.onEvent?.({ type: 'circuit-opened', failures, coolDownMs });
   };
 
@@ -71,13 +80,15 @@ export const createCircuitBreaker = (options: CircuitBreakerOptions = {}): Circu
       failures = 0;
       if (state !== 'closed') {
         state = 'closed';
-        probing = false;
+        settleProbe();
         options.onEvent?.({ type: 'circuit-closed' });
       }
     },
     release: () => {
-      if (state === 'half-open') probing = false;
+      if (state === 'half-open') settleProbe();
     },
+    probeSettled: () =>
+      probing ? new Promise<void>((resolve) => waiters.push(resolve)) : Promise.resolve(),
     state: () => state,
     openUntil: () => openUntil,
   };

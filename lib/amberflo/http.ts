@@ -52,12 +52,12 @@ export type AmberfloHttpOptions = {
   readonly maxResponseBytes?: number;
   /**
    * This container's share of the deployment's request budget, requests per second; every request waits for a
-   * token. Undefined: unpaced.
+   * token, and 429s pause the bucket. Undefined: unpaced, no pauses.
    */
   readonly requestsPerSecond?: number;
   /** Longest pause a 429 or a 503 with Retry-After imposes on the whole bucket. Default 30 000 ms. */
   readonly maxPauseMs?: number;
-  /** The circuit breaker's threshold and cool-down (threshold 0 disables it). */
+  /** The circuit breaker's threshold and cool-down. Undefined, or threshold 0: no breaker. */
   readonly circuit?: Omit<CircuitBreakerOptions, 'onEvent' | 'now'>;
   /** What the layer did to live within Amberflo's limits: for metrics and logs. Must not throw. */
   readonly onEvent?: (event: AmberfloHttpEvent) => void;
@@ -206,7 +206,7 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
   };
   const maxPauseMs = options.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS;
   const budget = createTokenBucket({ ratePerSecond: options.requestsPerSecond });
-  const circuit = createCircuitBreaker({ ...options.circuit, onEvent: emit });
+  const circuit = createCircuitBreaker({ threshold: 0, ...options.circuit, onEvent: emit });
 
   const instance = ky.create({
     baseUrl: `${baseUrl}/`,
@@ -242,12 +242,37 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
 
+  /**
+   * True when the circuit lets the call through. While a probe is in flight, callers wait for its answer (until
+   * their deadline or signal) rather than fail: a recovered Amberflo then gets them all, at the budget's pace.
+   */
+  const enterCircuit = async (callOptions: AmberfloCallOptions): Promise<boolean> => {
+    // Bounded: each pass waits for one probe to settle, and the deadline or signal ends the wait.
+    for (let pass = 0; pass < 100; pass++) {
+      if (circuit.tryEnter()) return true;
+      if (circuit.state() !== 'half-open') return false;
+      const remaining =
+        callOptions.deadline === undefined ? options.timeoutMs : callOptions.deadline - Date.now();
+      if (remaining <= 0 || callOptions.signal?.aborted) return false;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        circuit.probeSettled(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, remaining);
+          callOptions.signal?.addEventListener('abort', () => resolve(), { once: true });
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    return false;
+  };
+
   /** Waits for the circuit and a token; throws a refusal (no request made) when either says no. */
   const admit = async (
     callOptions: AmberfloCallOptions,
     context: { secrets: readonly string[]; step?: string },
   ): Promise<void> => {
-    if (!circuit.tryEnter()) {
+    if (!(await enterCircuit(callOptions))) {
       emit({ type: 'refused', reason: 'circuit' });
       throw refusal(
         transportError('not sent', {
@@ -338,7 +363,7 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
       answered = true;
       circuit.record(isUnavailableStatus(response.status));
       const pauseMs = pauseOf(response.status, response.headers, maxPauseMs);
-      if (pauseMs !== undefined) {
+      if (pauseMs !== undefined && options.requestsPerSecond !== undefined) {
         budget.pause(pauseMs);
         emit({ type: 'throttled', status: response.status, pauseMs });
       }

@@ -23,10 +23,21 @@ describe('replay after an Amberflo outage', () => {
     stack = await startLocalStack({
       visibilityTimeoutSeconds: 2,
       // One receive is the last one: a retryable failure is dead-lettered at once.
-      env: { MAX_RECEIVE_COUNT: '1', POWERTOOLS_LOG_LEVEL: 'SILENT', DEADLINE_MARGIN_MS: '300' },
+      // Unpaced: the short function timeout leaves no room for the deployed request budget.
+      env: {
+        MAX_RECEIVE_COUNT: '1',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        DEADLINE_MARGIN_MS: '300',
+        AMBERFLO_MAX_REQUESTS_PER_SECOND: '10000',
+      },
       emulator: { defaultPlanId: 'default-plan', faults: { global: { error503: 1 } } },
     });
-    pipeline = startLocalPipeline(stack, { concurrency: 1, functionTimeoutMs: 1_800 });
+    // The outage opens the circuit breaker; its cool-down is scaled down with the other timings.
+    pipeline = startLocalPipeline(stack, {
+      concurrency: 1,
+      functionTimeoutMs: 1_800,
+      overrides: { circuit: { coolDownMs: 200 } },
+    });
   });
 
   afterAll(async () => {

@@ -75,6 +75,21 @@ describe('createCircuitBreaker', () => {
     expect(breaker.tryEnter()).toBe(true);
   });
 
+  it('lets callers wait for the probe in flight instead of failing', async () => {
+    // Prepare
+    const time = clock();
+    const breaker = createCircuitBreaker({ threshold: 1, coolDownMs: 10, now: time.now });
+    breaker.record(true);
+    time.advance(10);
+    breaker.tryEnter();
+    const waiting = breaker.probeSettled();
+    // Act
+    breaker.record(false);
+    await waiting;
+    // Assess
+    expect(breaker.tryEnter()).toBe(true);
+  });
+
   it('never opens with threshold 0', () => {
     // Prepare
     const breaker = createCircuitBreaker({ threshold: 0 });
