@@ -254,15 +254,22 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
       const remaining =
         callOptions.deadline === undefined ? options.timeoutMs : callOptions.deadline - Date.now();
       if (remaining <= 0 || callOptions.signal?.aborted) return false;
-      let timer: NodeJS.Timeout | undefined;
+      let stop = (): void => {};
       await Promise.race([
         circuit.probeSettled(),
         new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, remaining);
-          callOptions.signal?.addEventListener('abort', () => resolve(), { once: true });
+          const done = (): void => resolve();
+          const timer = setTimeout(done, remaining);
+          const signal = callOptions.signal;
+          signal?.addEventListener('abort', done, { once: true });
+          stop = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            done();
+          };
         }),
       ]);
-      clearTimeout(timer);
+      stop();
     }
     return false;
   };
@@ -316,17 +323,13 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
         detail: 'deadline reached before the request',
       });
     }
-    const admittedAt = Date.now();
     await admit(callOptions, context);
     const remaining =
       callOptions.deadline === undefined
         ? Number.POSITIVE_INFINITY
         : callOptions.deadline - Date.now();
-    // A caller's timeout counts from its call; the wait for a token used part of it.
-    const timeoutMs = Math.min(
-      (callOptions.timeoutMs ?? options.timeoutMs) - (Date.now() - admittedAt),
-      remaining,
-    );
+    // The request's own timeout starts once it may go; the deadline still bounds the whole.
+    const timeoutMs = Math.min(callOptions.timeoutMs ?? options.timeoutMs, remaining);
     if (timeoutMs <= 0) {
       circuit.release();
       throw transportError('timeout', {
