@@ -51,13 +51,14 @@ export type WorkflowRunnerOptions = {
   /** Test seam for the backoff jitter: uniform in [0, 1). */
   readonly random?: () => number;
   /**
-   * Failure actions of type `goto` one run may take (a failed write going back to its read). Past it, the run fails
-   * with the failed answer's classification. Default 3.
+   * Failure actions of type `goto` one run may take after a transient failure (no answer, 408, 429, 5xx: a failed
+   * write going back to its read). Past it, the run fails with the failed answer's classification. Default 3.
    */
   readonly maxFailureGotos?: number;
   /**
-   * Wait before a failure `goto` when the answer names no Retry-After: base × 2^(n−1) for the n-th such goto of the
-   * run, capped at `maxRetryWaitMs`, jittered down by up to half. Default 500 ms.
+   * Wait before such a goto when the answer names no Retry-After: base × 2^(n−1) for the n-th of the run, capped at
+   * `maxRetryWaitMs`, jittered down by up to half. Default 500 ms. A goto after a definite answer (another 4xx, a
+   * 2xx failing its criteria) neither waits nor counts.
    */
   readonly failureGotoBackoffMs?: number;
 };
@@ -144,6 +145,10 @@ export type WorkflowRunner = {
 };
 
 const NEVER_ABORTED = new AbortController().signal;
+
+/** No answer, 408, 429 or 5xx (RFC 9110): the server may answer differently later. */
+const isTransient = (statusCode: number | null): boolean =>
+  statusCode === null || statusCode === 408 || statusCode === 429 || statusCode >= 500;
 
 /** A failed attempt, kept so that a run that gives up later still reports what Amberflo last said. */
 type AttemptFailure = {
@@ -649,8 +654,14 @@ export const createWorkflowRunner = (
               maxRetryWaitMs,
             );
           }
-          // A bounded number of failure gotos per run: past it, the action no longer applies.
-          if (action.type === 'goto' && failureGotos >= maxFailureGotos) continue;
+          // A bounded number of transient failure gotos per run: past it, the action no longer applies.
+          if (
+            action.type === 'goto' &&
+            isTransient(response.statusCode) &&
+            failureGotos >= maxFailureGotos
+          ) {
+            continue;
+          }
           chosen = action;
           break;
         }
@@ -673,19 +684,22 @@ export const createWorkflowRunner = (
           ...(sendError === undefined ? {} : { error: sendError }),
         };
         if (chosen.type === 'goto') {
-          failureGotos += 1;
-          const gotoWaitMs = Math.min(
-            retryAfterMs ??
-              failureGotoBackoffMs(failureGotos, gotoBackoffMs, maxRetryWaitMs, random),
-            maxRetryWaitMs,
-          );
+          const transient = isTransient(response.statusCode);
+          if (transient) failureGotos += 1;
+          const gotoWaitMs = !transient
+            ? 0
+            : Math.min(
+                retryAfterMs ??
+                  failureGotoBackoffMs(failureGotos, gotoBackoffMs, maxRetryWaitMs, random),
+                maxRetryWaitMs,
+              );
           // Waiting past the deadline cannot succeed: fail now, with what Amberflo answered.
           if (now() + gotoWaitMs > deadline) {
             close('failure');
             return fail(step.stepId, failureReason, response.statusCode, failureDetails);
           }
           close(`goto:${chosen.targetId}`);
-          await sleep(gotoWaitMs, signal);
+          if (gotoWaitMs > 0) await sleep(gotoWaitMs, signal);
           next = chosen.target;
           break;
         }

@@ -204,3 +204,47 @@ describe('retry actions and Retry-After', () => {
     expect(waits).toEqual([1_000]);
   });
 });
+
+describe('a failure goto after a definite answer', () => {
+  it('neither waits nor counts toward the bound (a duplicate going to its re-check)', async () => {
+    // Prepare
+    const { send, methods } = writeFailsWith({ status: 400 });
+    const waits: number[] = [];
+    const onDuplicate = {
+      steps: [
+        readThenWrite.steps[0],
+        {
+          ...readThenWrite.steps[1],
+          onFailure: [
+            {
+              name: 'recheck',
+              type: 'goto',
+              stepId: 'read',
+              criteria: [{ condition: '$statusCode == 400' }],
+            },
+          ],
+        },
+      ],
+    };
+    const runner = createWorkflowRunner(compileOrFail(documentWith(onDuplicate)), {
+      baseUrl: 'http://127.0.0.1:9/api',
+      send,
+      classify: testClassify,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+      maxFailureGotos: 0,
+      maxSteps: 5,
+    });
+    // Act
+    const result = await runner.run('wf', {}, { deadline: Date.now() + 60_000 });
+    // Assess
+    expect(waits).toEqual([]);
+    expect(methods).toEqual(['GET', 'POST', 'GET', 'POST', 'GET']);
+    expect(result.failure).toMatchObject({
+      stepId: 'write',
+      reason: 'step-budget',
+      statusCode: 400,
+    });
+  });
+});
