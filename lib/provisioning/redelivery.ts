@@ -28,7 +28,8 @@ export const redeliveryDelaySeconds = (
     MAX_VISIBILITY_TIMEOUT_SECONDS,
     backoff.baseSeconds * 2 ** Math.max(0, receiveCount - 1),
   );
-  return Math.max(1, Math.floor(exponential * (1 - REDELIVERY_JITTER * random())));
+  // Rounded up, so that no delay is ever shorter than 80 % of its step.
+  return Math.max(1, Math.ceil(exponential * (1 - REDELIVERY_JITTER * random())));
 };
 
 /** Changes when a received record becomes visible again. */

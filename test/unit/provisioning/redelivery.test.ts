@@ -19,7 +19,8 @@ describe('redeliveryDelaySeconds', () => {
       redeliveryDelaySeconds(index + 1, DEPLOYED, () => 0.999_999),
     );
     // Assess
-    expect(shortest).toEqual([48, 96, 192, 384, 768, 1_536, 2_880, 2_880, 2_880]);
+    expect(shortest).toEqual([49, 97, 193, 385, 769, 1_537, 2_881, 2_881, 2_881]);
+    expect(redeliveryDelaySeconds(1, { baseSeconds: 4, maxSeconds: 60 }, () => 0.999_999)).toBe(4);
   });
 
   it('makes the deployed 10 receives span more than two hours even at the shortest', () => {
