@@ -82,9 +82,9 @@ export const createTokenBucket = (options: TokenBucketOptions): TokenBucket => {
     if (head === undefined) return;
     const at = now();
     const delay = Math.max(1, Math.ceil(startOf(0, at, head.units) - at));
+    // Kept referenced: a CLI whose only pending work is a paced wait must not exit. It exists only while someone
+    // waits, so it never holds a finished process open.
     timer = setTimeout(pump, delay);
-    // The waiter's own promise keeps the caller alive; the timer alone must not hold a process open.
-    timer.unref();
   };
 
   function pump(): void {
