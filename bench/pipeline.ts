@@ -138,7 +138,8 @@ const measureThroughput = async (signups: number, latencyMs: number) => {
   const deployedProd = await readDeployedScaling('serverless.yml', 'prod');
   const stack = await startLocalStack({
     visibilityTimeoutSeconds: 30,
-    env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    // Unpaced: this figure is the concurrency cap's limit; the request budget has its own section (bench/limits.ts).
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', AMBERFLO_MAX_REQUESTS_PER_SECOND: '10000' },
     emulator: {
       defaultPlanId: 'default-plan',
       faults: { global: { latencyMs } },

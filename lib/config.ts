@@ -59,6 +59,37 @@ export const EnvSchema = z
     AMBERFLO_HTTP_TIMEOUT_MS: positiveInt(5_000).describe(
       'Timeout of one Amberflo request; capped by the remaining invocation time',
     ),
+    AMBERFLO_MAX_REQUESTS_PER_SECOND: z.coerce
+      .number()
+      .positive()
+      .max(10_000)
+      .default(10)
+      .describe('Amberflo requests per second for the whole deployment, all invocations together'),
+    AMBERFLO_CONCURRENT_INVOCATIONS: positiveInt(2).describe(
+      'Invocations that can run at once (the SQS event maximumConcurrency); each gets its share of the budget',
+    ),
+    RETRY_BACKOFF_BASE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(43_200)
+      .default(60)
+      .describe(
+        "Redelivery delay after the first failed receive, doubling per receive; 0 keeps the queue's own timeout",
+      ),
+    RETRY_BACKOFF_MAX_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(43_200)
+      .default(3_600)
+      .describe(
+        'Longest redelivery delay (SQS allows 12 h); each delay is jittered down by up to 20 %',
+      ),
+    SOURCE_QUEUE_URL: z
+      .url()
+      .optional()
+      .describe("URL of the queue the records come from; default: derived from the record's ARN"),
     DEAD_LETTER_QUEUE_URL: z
       .url()
       .describe('Queue that receives failed messages, with the provisioning-failure attribute'),
@@ -124,6 +155,15 @@ export type Config = {
     readonly apiKey: ApiKeySource;
     readonly productId: string;
     readonly httpTimeoutMs: number;
+    /** The deployment's budget divided by the concurrent invocations: this container's share. */
+    readonly requestsPerSecond: number;
+  };
+  /** Redelivery backoff of retryable failures (ChangeMessageVisibility). */
+  readonly redelivery: {
+    /** 0: no backoff, the queue's own visibility timeout applies. */
+    readonly baseSeconds: number;
+    readonly maxSeconds: number;
+    readonly sourceQueueUrl?: string;
   };
   readonly defaultProductPlanId?: string;
   readonly deadLetterQueueUrl: string;
@@ -180,6 +220,13 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
       apiKey: toApiKeySource(data),
       productId: data.AMBERFLO_PRODUCT_ID,
       httpTimeoutMs: data.AMBERFLO_HTTP_TIMEOUT_MS,
+      requestsPerSecond:
+        data.AMBERFLO_MAX_REQUESTS_PER_SECOND / data.AMBERFLO_CONCURRENT_INVOCATIONS,
+    },
+    redelivery: {
+      baseSeconds: data.RETRY_BACKOFF_BASE_SECONDS,
+      maxSeconds: data.RETRY_BACKOFF_MAX_SECONDS,
+      ...(data.SOURCE_QUEUE_URL ? { sourceQueueUrl: data.SOURCE_QUEUE_URL } : {}),
     },
     ...(data.DEFAULT_PRODUCT_PLAN_ID ? { defaultProductPlanId: data.DEFAULT_PRODUCT_PLAN_ID } : {}),
     deadLetterQueueUrl: data.DEAD_LETTER_QUEUE_URL,

@@ -1,12 +1,20 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
-import { createAmberfloHttp } from './amberflo/http.ts';
+import {
+  DEFAULT_CIRCUIT_COOL_DOWN_MS,
+  DEFAULT_CIRCUIT_THRESHOLD,
+} from './amberflo/circuit-breaker.ts';
+import {
+  type AmberfloHttpEvent,
+  type AmberfloHttpOptions,
+  createAmberfloHttp,
+} from './amberflo/http.ts';
 import { type Config, DEAD_LETTER_SEND_TIMEOUT_MS } from './config.ts';
 import {
   createSqsDeadLetterQueue,
@@ -18,6 +26,7 @@ import {
   type Provision,
   type RunProvisionWorkflow,
 } from './provisioning/provision-account.ts';
+import { createSqsRedelivery, type Redelivery } from './provisioning/redelivery.ts';
 import { createProvisionWorkflowRunner } from './provisioning/workflow-runner.ts';
 import { PROVISION_ACCOUNT_WORKFLOW_ID } from './workflows/provision-account.ts';
 
@@ -29,7 +38,45 @@ export type Dependencies = {
   readonly provision: Provision;
   readonly registerLambdaContext: (context: Context) => void;
   readonly deadLetters: DeadLetterQueue;
+  /** Delays the next delivery of a record that failed for a retryable reason. */
+  readonly redelivery: Redelivery;
   readonly now: () => Date;
+};
+
+/** Metric names of the Amberflo limits; a contract with dashboards and alarms. */
+export const AMBERFLO_LIMIT_METRICS = {
+  paced: 'AmberfloRequestPaced',
+  pacedWait: 'AmberfloPacingWait',
+  throttled: 'AmberfloThrottled',
+  refused: 'AmberfloRequestRefused',
+  circuitOpened: 'AmberfloCircuitOpened',
+} as const;
+
+/** Turns the HTTP layer's events into metrics, and circuit changes into log lines. */
+const reportHttpEvent = (logger: Logger, metrics: Metrics) => (event: AmberfloHttpEvent) => {
+  switch (event.type) {
+    case 'paced':
+      metrics.addMetric(AMBERFLO_LIMIT_METRICS.paced, MetricUnit.Count, 1);
+      metrics.addMetric(AMBERFLO_LIMIT_METRICS.pacedWait, MetricUnit.Milliseconds, event.waitedMs);
+      return;
+    case 'throttled':
+      if (event.status === 429)
+        metrics.addMetric(AMBERFLO_LIMIT_METRICS.throttled, MetricUnit.Count, 1);
+      return;
+    case 'refused':
+      metrics.addMetric(AMBERFLO_LIMIT_METRICS.refused, MetricUnit.Count, 1);
+      return;
+    case 'circuit-opened':
+      metrics.addMetric(AMBERFLO_LIMIT_METRICS.circuitOpened, MetricUnit.Count, 1);
+      logger.warn('Amberflo circuit opened: no calls until the cool-down ends', {
+        consecutiveFailures: event.failures,
+        coolDownMs: event.coolDownMs,
+      });
+      return;
+    case 'circuit-closed':
+      logger.info('Amberflo circuit closed: a probe was answered');
+      return;
+  }
 };
 
 /** AWS SDK clients; tests and local runs pass clients bound to fauxqs and dynalite. */
@@ -49,6 +96,8 @@ export type DependencyOverrides = Partial<Dependencies> & {
   readonly fetch?: typeof fetch;
   /** Replaces the interpreter run (the idempotency layer still wraps it). */
   readonly runWorkflow?: RunProvisionWorkflow;
+  /** The circuit breaker's threshold and cool-down (time-scaled tests and benchmarks). */
+  readonly circuit?: AmberfloHttpOptions['circuit'];
 };
 
 /** Bounds of one AWS SDK client: how long to wait for a connection and an answer, and how many attempts. */
@@ -129,7 +178,7 @@ export const createDependencies = (
   config: Config,
   overrides: DependencyOverrides = {},
 ): Dependencies => {
-  const { awsClients = {}, fetch: fetchOverride, runWorkflow, ...replaced } = overrides;
+  const { awsClients = {}, fetch: fetchOverride, runWorkflow, circuit, ...replaced } = overrides;
   const lazy = <T>(make: () => T) => {
     let value: T | undefined;
     return () => {
@@ -161,6 +210,13 @@ export const createDependencies = (
       baseUrl: config.amberflo.baseUrl,
       getApiKey: getApiKey(),
       timeoutMs: config.amberflo.httpTimeoutMs,
+      requestsPerSecond: config.amberflo.requestsPerSecond,
+      onEvent: reportHttpEvent(logger, metrics),
+      circuit: {
+        threshold: DEFAULT_CIRCUIT_THRESHOLD,
+        coolDownMs: DEFAULT_CIRCUIT_COOL_DOWN_MS,
+        ...circuit,
+      },
       ...(fetchOverride ? { fetch: fetchOverride } : {}),
     }),
   );
@@ -200,6 +256,7 @@ export const createDependencies = (
         workflowId: PROVISION_ACCOUNT_WORKFLOW_ID,
         secrets,
       }),
+    redelivery: replaced.redelivery ?? createSqsRedelivery(sqs(), config.redelivery.sourceQueueUrl),
     now: replaced.now ?? (() => new Date()),
   };
 };

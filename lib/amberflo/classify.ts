@@ -28,7 +28,7 @@ export type ClassifyContext = {
 };
 
 /** Why no answer arrived; the word appears in the error message. */
-export type TransportFailureKind = 'network' | 'timeout' | 'aborted' | 'oversize';
+export type TransportFailureKind = 'network' | 'timeout' | 'aborted' | 'oversize' | 'not sent';
 
 const MAX_TEXT = 300;
 

@@ -6,9 +6,32 @@
  * - A call that gets no answer (network, timeout, abort, oversize body) rejects with AmberfloUnavailableError.
  */
 import ky, { type KyInstance } from 'ky';
-import type { HttpRequest, HttpResponse, Send, SendOptions } from '../arazzo/http-port.ts';
-import { DependencyUnavailableError, isAppError, UnexpectedError } from '../errors.ts';
-import { classifyThrown, type TransportFailureKind, transportError } from './classify.ts';
+import type {
+  HttpRequest,
+  HttpResponse,
+  Send,
+  SendOptions,
+  SendRefusal,
+} from '../arazzo/http-port.ts';
+import {
+  type AmberfloUnavailableError,
+  DependencyUnavailableError,
+  isAppError,
+  UnexpectedError,
+} from '../errors.ts';
+import { createTokenBucket, type TokenBucket } from '../rate-limit/token-bucket.ts';
+import {
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitEvent,
+  createCircuitBreaker,
+} from './circuit-breaker.ts';
+import {
+  classifyThrown,
+  parseRetryAfter,
+  type TransportFailureKind,
+  transportError,
+} from './classify.ts';
 
 /** Amberflo's API root (amberflo-api.md §1). */
 export const DEFAULT_AMBERFLO_BASE_URL = 'https://app.amberflo.io';
@@ -27,7 +50,30 @@ export type AmberfloHttpOptions = {
   readonly fetch?: typeof fetch;
   /** Default 1 MiB. */
   readonly maxResponseBytes?: number;
+  /**
+   * This container's share of the deployment's request budget, requests per second; every request waits for a
+   * token, and 429s pause the bucket. Undefined: unpaced, no pauses.
+   */
+  readonly requestsPerSecond?: number;
+  /** Longest pause a 429 or a 503 with Retry-After imposes on the whole bucket. Default 30 000 ms. */
+  readonly maxPauseMs?: number;
+  /** The circuit breaker's threshold and cool-down. Undefined, or threshold 0: no breaker. */
+  readonly circuit?: Omit<CircuitBreakerOptions, 'onEvent' | 'now'>;
+  /** What the layer did to live within Amberflo's limits: for metrics and logs. Must not throw. */
+  readonly onEvent?: (event: AmberfloHttpEvent) => void;
 };
+
+/** Events of the request budget, the backpressure and the circuit breaker. */
+export type AmberfloHttpEvent =
+  | { readonly type: 'paced'; readonly waitedMs: number }
+  | { readonly type: 'throttled'; readonly status: number; readonly pauseMs: number }
+  | { readonly type: 'refused'; readonly reason: 'budget' | 'circuit' }
+  | CircuitEvent;
+
+/** Default cap of one backpressure pause. */
+export const DEFAULT_MAX_PAUSE_MS = 30_000;
+/** Pause after a 429 that names no Retry-After. */
+const PAUSE_WITHOUT_RETRY_AFTER_MS = 1_000;
 
 /** Per-call options on top of the port's `SendOptions`. */
 export type AmberfloCallOptions = {
@@ -70,11 +116,33 @@ export type AmberfloHttp = {
   readonly maxResponseBytes: number;
   /** Every API key value this instance has sent so far, for scrubbing messages. */
   readonly knownSecrets: () => readonly string[];
+  /** The container's request budget (pace and pauses). */
+  readonly budget: TokenBucket;
+  readonly circuit: CircuitBreaker;
 };
 
 type TransportFailure = { readonly kind: TransportFailureKind; readonly detail?: string };
 
 const OVERSIZE = Symbol('oversize');
+
+const isUnavailableStatus = (status: number): boolean =>
+  status === 408 || status === 429 || status >= 500;
+
+/** How long an answer asks the whole container to hold back: a 429, or a 503 that names a Retry-After. */
+const pauseOf = (status: number, headers: Headers, maxPauseMs: number): number | undefined => {
+  const retryAfter = parseRetryAfter(headers.get('retry-after') ?? undefined);
+  if (status === 429) {
+    return Math.min(
+      retryAfter === undefined ? PAUSE_WITHOUT_RETRY_AFTER_MS : retryAfter * 1000,
+      maxPauseMs,
+    );
+  }
+  if (status === 503 && retryAfter !== undefined) return Math.min(retryAfter * 1000, maxPauseMs);
+  return undefined;
+};
+
+const refusal = (error: AmberfloUnavailableError): AmberfloUnavailableError & SendRefusal =>
+  Object.assign(error, { sendRefused: true as const });
 
 const collectHeaders = (headers: Headers): Record<string, string> => {
   const result: Record<string, string> = {};
@@ -129,6 +197,16 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const secrets = new Set<string>();
   const knownSecrets = (): readonly string[] => [...secrets];
+  const emit = (event: AmberfloHttpEvent): void => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // Metrics and logs must never fail a request.
+    }
+  };
+  const maxPauseMs = options.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS;
+  const budget = createTokenBucket({ ratePerSecond: options.requestsPerSecond });
+  const circuit = createCircuitBreaker({ threshold: 0, ...options.circuit, onEvent: emit });
 
   const instance = ky.create({
     baseUrl: `${baseUrl}/`,
@@ -164,6 +242,71 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
 
+  /**
+   * True when the circuit lets the call through. While a probe is in flight, callers wait for its answer (until
+   * their deadline or signal) rather than fail: a recovered Amberflo then gets them all, at the budget's pace.
+   */
+  const enterCircuit = async (callOptions: AmberfloCallOptions): Promise<boolean> => {
+    // Bounded: each pass waits for one probe to settle, and the deadline or signal ends the wait.
+    for (let pass = 0; pass < 100; pass++) {
+      if (circuit.tryEnter()) return true;
+      if (circuit.state() !== 'half-open') return false;
+      const remaining =
+        callOptions.deadline === undefined ? options.timeoutMs : callOptions.deadline - Date.now();
+      if (remaining <= 0 || callOptions.signal?.aborted) return false;
+      let stop = (): void => {};
+      await Promise.race([
+        circuit.probeSettled(),
+        new Promise<void>((resolve) => {
+          const done = (): void => resolve();
+          const timer = setTimeout(done, remaining);
+          const signal = callOptions.signal;
+          signal?.addEventListener('abort', done, { once: true });
+          stop = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            done();
+          };
+        }),
+      ]);
+      stop();
+    }
+    return false;
+  };
+
+  /** Waits for the circuit and a token; throws a refusal (no request made) when either says no. */
+  const admit = async (
+    callOptions: AmberfloCallOptions,
+    context: { secrets: readonly string[]; step?: string },
+  ): Promise<void> => {
+    if (!(await enterCircuit(callOptions))) {
+      emit({ type: 'refused', reason: 'circuit' });
+      throw refusal(
+        transportError('not sent', {
+          ...context,
+          detail: 'circuit open after consecutive failures',
+        }),
+      );
+    }
+    const granted = await budget.acquire({
+      ...(callOptions.deadline === undefined ? {} : { deadline: callOptions.deadline }),
+      ...(callOptions.signal === undefined ? {} : { signal: callOptions.signal }),
+    });
+    if (!granted.granted) {
+      circuit.release();
+      if (granted.reason === 'aborted')
+        throw transportError('aborted', { ...context, detail: 'while waiting for the budget' });
+      emit({ type: 'refused', reason: 'budget' });
+      throw refusal(
+        transportError('not sent', {
+          ...context,
+          detail: 'request budget has no room before the deadline',
+        }),
+      );
+    }
+    if (granted.waitedMs > 0) emit({ type: 'paced', waitedMs: granted.waitedMs });
+  };
+
   const call = async (
     input: string,
     init: { method: string; headers?: Record<string, string>; body?: string; json?: unknown },
@@ -172,14 +315,23 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
     const step = callOptions.step;
     const context = { secrets: knownSecrets(), ...(step === undefined ? {} : { step }) };
     const callerSignal = callOptions.signal;
+    if (callerSignal?.aborted)
+      throw transportError('aborted', { ...context, detail: 'signal already aborted' });
+    if (callOptions.deadline !== undefined && callOptions.deadline - Date.now() <= 0) {
+      throw transportError('timeout', {
+        ...context,
+        detail: 'deadline reached before the request',
+      });
+    }
+    await admit(callOptions, context);
     const remaining =
       callOptions.deadline === undefined
         ? Number.POSITIVE_INFINITY
         : callOptions.deadline - Date.now();
+    // The request's own timeout starts once it may go; the deadline still bounds the whole.
     const timeoutMs = Math.min(callOptions.timeoutMs ?? options.timeoutMs, remaining);
-    if (callerSignal?.aborted)
-      throw transportError('aborted', { ...context, detail: 'signal already aborted' });
     if (timeoutMs <= 0) {
+      circuit.release();
       throw transportError('timeout', {
         ...context,
         detail: 'deadline reached before the request',
@@ -201,6 +353,7 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
         return { kind: 'timeout', detail: `no answer within ${timeoutMs} ms` };
       return undefined;
     };
+    let answered = false;
     try {
       const response = await instance(input, {
         method: init.method,
@@ -210,11 +363,24 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
         ...(init.body === undefined ? {} : { body: init.body }),
         ...(init.json === undefined ? {} : { json: init.json }),
       });
+      answered = true;
+      circuit.record(isUnavailableStatus(response.status));
+      const pauseMs = pauseOf(response.status, response.headers, maxPauseMs);
+      if (pauseMs !== undefined && options.requestsPerSecond !== undefined) {
+        budget.pause(pauseMs);
+        emit({ type: 'throttled', status: response.status, pauseMs });
+      }
       const bodyText = await readBoundedText(response, maxResponseBytes);
       return { status: response.status, headers: collectHeaders(response.headers), bodyText };
     } catch (thrown) {
+      const failure = isAppError(thrown) ? undefined : failureOf(thrown);
+      // Our own abort or deadline says nothing about Amberflo; its timeout or a network failure does.
+      if (!answered) {
+        const ours = isAppError(thrown) || callerSignal?.aborted || failure?.kind === 'oversize';
+        if (ours) circuit.release();
+        else circuit.record(true);
+      }
       if (isAppError(thrown)) throw thrown;
-      const failure = failureOf(thrown);
       const fresh = { ...context, secrets: knownSecrets() };
       if (failure !== undefined) {
         throw transportError(failure.kind, {
@@ -279,5 +445,7 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
     timeoutMs: options.timeoutMs,
     maxResponseBytes,
     knownSecrets,
+    budget,
+    circuit,
   };
 };

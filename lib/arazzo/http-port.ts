@@ -27,7 +27,22 @@ export type SendOptions = {
   readonly signal: AbortSignal;
   /** Per-request timeout, already capped by the run's remaining time. */
   readonly timeoutMs: number;
+  /** The run's absolute deadline (epoch ms), when it has one: a sender that must wait (a rate limit) waits no longer. */
+  readonly deadline?: number;
 };
+
+/**
+ * Marks a `Send` rejection for a request that was never sent because the sender refused it (a request budget that
+ * cannot grant before the deadline, an open circuit breaker). Retrying within the run cannot help, so the runner
+ * fails the run at once.
+ */
+export type SendRefusal = { readonly sendRefused: true };
+
+/** Whether `error` is a `Send` refusal (see `SendRefusal`). */
+export const isSendRefusal = (error: unknown): error is SendRefusal =>
+  typeof error === 'object' &&
+  error !== null &&
+  (error as { sendRefused?: unknown }).sendRefused === true;
 
 /**
  * Sends one request and resolves with any HTTP status (a 4xx/5xx is an answer, not a throw).

@@ -13,7 +13,13 @@ import {
   type ResponseView,
   stringifyEmbedded,
 } from './expression.ts';
-import type { ClassifyFailure, FailureReason, HttpResponse, Send } from './http-port.ts';
+import {
+  type ClassifyFailure,
+  type FailureReason,
+  type HttpResponse,
+  isSendRefusal,
+  type Send,
+} from './http-port.ts';
 import { resolveTokens } from './json-pointer.ts';
 import {
   evaluatePlan,
@@ -42,6 +48,33 @@ export type WorkflowRunnerOptions = {
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Test seam for the clock (epoch ms). */
   readonly now?: () => number;
+  /** Test seam for the backoff jitter: uniform in [0, 1). */
+  readonly random?: () => number;
+  /**
+   * Failure actions of type `goto` one run may take after a transient failure (no answer, 408, 429, 5xx: a failed
+   * write going back to its read). Past it, the run fails with the failed answer's classification. Default 3.
+   */
+  readonly maxFailureGotos?: number;
+  /**
+   * Wait before such a goto when the answer names no Retry-After: base × 2^(n−1) for the n-th of the run, capped at
+   * `maxRetryWaitMs`, jittered down by up to half. Default 500 ms. A goto after a definite answer (another 4xx, a
+   * 2xx failing its criteria) neither waits nor counts.
+   */
+  readonly failureGotoBackoffMs?: number;
+};
+
+/**
+ * The wait before the `attempt`-th failure goto of a run (1-based): `base × 2^(attempt−1)` capped at `maxMs`, then
+ * scaled into [½, 1] by `random`, so that concurrent runs spread out but never wait less than half the step.
+ */
+export const failureGotoBackoffMs = (
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number,
+): number => {
+  const exponential = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exponential * (1 - random() / 2));
 };
 
 export type RunOptions = {
@@ -112,6 +145,19 @@ export type WorkflowRunner = {
 };
 
 const NEVER_ABORTED = new AbortController().signal;
+
+/** No answer, 408, 429 or 5xx (RFC 9110): the server may answer differently later. */
+const isTransient = (statusCode: number | null): boolean =>
+  statusCode === null || statusCode === 408 || statusCode === 429 || statusCode >= 500;
+
+/** A failed attempt, kept so that a run that gives up later still reports what Amberflo last said. */
+type AttemptFailure = {
+  readonly stepId: string;
+  readonly reason: FailureReason;
+  readonly statusCode: number | null;
+  readonly bodyText?: string;
+  readonly error?: unknown;
+};
 const SENSITIVE_HEADERS = new Set(['x-api-key', 'authorization', 'cookie', 'proxy-authorization']);
 
 const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -218,6 +264,9 @@ export const createWorkflowRunner = (
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const maxFailureGotos = options.maxFailureGotos ?? 3;
+  const gotoBackoffMs = options.failureGotoBackoffMs ?? 500;
   const configuredSecrets = (): readonly string[] =>
     typeof options.secrets === 'function' ? options.secrets() : (options.secrets ?? []);
 
@@ -391,6 +440,8 @@ export const createWorkflowRunner = (
     const steps: StepRecord[] = [];
     const trace: TraceEntry[] = [];
     let executions = 0;
+    let failureGotos = 0;
+    let lastFailure: AttemptFailure | undefined;
     let index = 0;
 
     const finish = (status: RunResult['status'], failure?: RunFailure): RunResult => {
@@ -427,6 +478,27 @@ export const createWorkflowRunner = (
       });
     };
 
+    /**
+     * Gives up for `reason` (step budget, a refused send) with the classification of the last failed answer of the
+     * run, so that the cause (an HTTP status at a step) is not hidden behind the way the run ended.
+     */
+    const giveUp = (reason: FailureReason, fallback: AttemptFailure): RunResult => {
+      const last = lastFailure ?? fallback;
+      const classified = options.classify({
+        reason: last.reason,
+        statusCode: last.statusCode,
+        ...(last.bodyText === undefined ? {} : { bodyText: redact(last.bodyText) }),
+        ...(last.error === undefined ? {} : { error: last.error }),
+      });
+      return finish('failed', {
+        stepId: last.stepId,
+        statusCode: last.statusCode,
+        reason: lastFailure === undefined ? fallback.reason : reason,
+        code: classified.code,
+        message: redact(classified.message),
+      });
+    };
+
     // Bounded: every pass either returns or counts one step execution against maxSteps.
     while (index < workflow.steps.length) {
       const step = workflow.steps[index] as PreparedStep;
@@ -443,7 +515,13 @@ export const createWorkflowRunner = (
       let next: number | undefined;
       // Bounded by maxSteps: each attempt counts one execution.
       for (;;) {
-        if (executions >= maxSteps) return fail(step.stepId, 'step-budget', record.statusCode);
+        if (executions >= maxSteps) {
+          return giveUp('step-budget', {
+            stepId: step.stepId,
+            reason: 'step-budget',
+            statusCode: record.statusCode,
+          });
+        }
         if (signal.aborted || now() >= deadline) {
           record.ms = now() - started;
           return fail(step.stepId, 'deadline', record.statusCode);
@@ -476,9 +554,18 @@ export const createWorkflowRunner = (
                 headers: built.headers,
                 ...(built.body === undefined ? {} : { body: built.body }),
               },
-              { signal, timeoutMs },
+              { signal, timeoutMs, ...(Number.isFinite(deadline) ? { deadline } : {}) },
             );
           } catch (error) {
+            if (isSendRefusal(error)) {
+              record.ms = now() - started;
+              return giveUp('transport', {
+                stepId: step.stepId,
+                reason: 'transport',
+                statusCode: null,
+                error,
+              });
+            }
             sendError = error;
             const timedOut =
               (error instanceof Error && error.name === 'TimeoutError') ||
@@ -544,6 +631,14 @@ export const createWorkflowRunner = (
         }
 
         const failureReason: FailureReason = reason ?? 'criteria';
+        lastFailure = {
+          stepId: step.stepId,
+          reason: failureReason,
+          statusCode: response.statusCode,
+          ...(bodyText === undefined ? {} : { bodyText }),
+          ...(sendError === undefined ? {} : { error: sendError }),
+        };
+        const retryAfterMs = parseRetryAfterMs(response.headers['retry-after'], now());
         let retryWaitMs: number | undefined;
         let chosen: PreparedAction | undefined;
         for (const action of step.onFailure) {
@@ -553,8 +648,19 @@ export const createWorkflowRunner = (
             // An exhausted retry lets evaluation move on to the next matching action (arazzo.md §6).
             if (used >= action.retryLimit) continue;
             counters.set(action.counterKey, used + 1);
-            const header = parseRetryAfterMs(response.headers['retry-after'], now());
-            retryWaitMs = Math.min(header ?? action.retryAfterMs, maxRetryWaitMs);
+            // retryAfter is the document's floor; a longer Retry-After from the server wins.
+            retryWaitMs = Math.min(
+              Math.max(retryAfterMs ?? 0, action.retryAfterMs),
+              maxRetryWaitMs,
+            );
+          }
+          // A bounded number of transient failure gotos per run: past it, the action no longer applies.
+          if (
+            action.type === 'goto' &&
+            isTransient(response.statusCode) &&
+            failureGotos >= maxFailureGotos
+          ) {
+            continue;
           }
           chosen = action;
           break;
@@ -573,8 +679,27 @@ export const createWorkflowRunner = (
             ...(sendError === undefined ? {} : { error: sendError }),
           });
         }
+        const failureDetails = {
+          ...(bodyText === undefined ? {} : { bodyText }),
+          ...(sendError === undefined ? {} : { error: sendError }),
+        };
         if (chosen.type === 'goto') {
+          const transient = isTransient(response.statusCode);
+          if (transient) failureGotos += 1;
+          const gotoWaitMs = !transient
+            ? 0
+            : Math.min(
+                retryAfterMs ??
+                  failureGotoBackoffMs(failureGotos, gotoBackoffMs, maxRetryWaitMs, random),
+                maxRetryWaitMs,
+              );
+          // Waiting past the deadline cannot succeed: fail now, with what Amberflo answered.
+          if (now() + gotoWaitMs > deadline) {
+            close('failure');
+            return fail(step.stepId, failureReason, response.statusCode, failureDetails);
+          }
           close(`goto:${chosen.targetId}`);
+          if (gotoWaitMs > 0) await sleep(gotoWaitMs, signal);
           next = chosen.target;
           break;
         }

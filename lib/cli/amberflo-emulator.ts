@@ -27,6 +27,13 @@ const rate = (value: string): number => {
   return parsed;
 };
 
+const positive = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0)
+    throw new InvalidArgumentError('Expected a positive number.');
+  return parsed;
+};
+
 const program = new Command()
   .name('amberflo-emulator')
   .description('Local Amberflo API emulator on 127.0.0.1 (amberflo-api.md §8)')
@@ -46,7 +53,12 @@ const program = new Command()
   .option('--default-plan <id>', 'plan given to every new customer')
   .option('--commitment-path <segment>', 'arrears commitment generator segment')
   .option('--second-commitment <mode>', 'reject or replace')
-  .option('--switches <json|@file>', 'any other switches as JSON, or @path to a JSON file');
+  .option('--switches <json|@file>', 'any other switches as JSON, or @path to a JSON file')
+  .option('--rate-limit <n>', 'rate-limit mode: n requests/s, then 429 with Retry-After', positive)
+  .option('--rate-limit-burst <n>', 'requests accepted back to back (default: n)', positive)
+  .option('--outage <s>', 'outage mode: every API call 503 for the first s seconds', positive)
+  .option('--outage-after <s>', 'start the outage s seconds after the start instead', integer)
+  .option('--outage-retry-after <s>', 'Retry-After sent with the outage 503s', integer);
 
 type CliOptions = {
   port: number;
@@ -66,7 +78,34 @@ type CliOptions = {
   commitmentPath?: string;
   secondCommitment?: string;
   switches?: string;
+  rateLimit?: number;
+  rateLimitBurst?: number;
+  outage?: number;
+  outageAfter?: number;
+  outageRetryAfter?: number;
 };
+
+/** The rate-limit and outage modes from their flags. */
+const limitOptions = (cli: CliOptions): Pick<AmberfloEmulatorOptions, 'rateLimit' | 'outage'> => ({
+  ...(cli.rateLimit === undefined
+    ? {}
+    : {
+        rateLimit: {
+          requestsPerSecond: cli.rateLimit,
+          ...(cli.rateLimitBurst === undefined ? {} : { burst: cli.rateLimitBurst }),
+        },
+      }),
+  ...(cli.outage === undefined
+    ? {}
+    : {
+        outage: {
+          schedule: [{ afterSeconds: cli.outageAfter ?? 0, forSeconds: cli.outage }],
+          ...(cli.outageRetryAfter === undefined
+            ? {}
+            : { retryAfterSeconds: cli.outageRetryAfter }),
+        },
+      }),
+});
 
 const toOptions = (cli: CliOptions): AmberfloEmulatorOptions => {
   const third = cli.faultRate === undefined ? undefined : cli.faultRate / 3;
@@ -94,6 +133,7 @@ const toOptions = (cli: CliOptions): AmberfloEmulatorOptions => {
   });
   return {
     ...switches,
+    ...limitOptions(cli),
     port: cli.port,
     apiKey: cli.apiKey,
     seed: cli.seed,

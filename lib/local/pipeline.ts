@@ -133,15 +133,21 @@ export const startLocalPipeline = (
     namespace: 'BillingProvisioningLocal',
     serviceName: 'local',
   });
-  const deps = createDependencies(config, {
-    awsClients: { sqs: stack.sqs, dynamodb: stack.dynamo },
-    metrics,
-    ...options.overrides,
-  });
-  const handler = createBatchHandler(deps, { timeoutEarlyInMillis: 0 });
   let invocations = 0;
-  const mappings: EventSourceMapping[] = Array.from({ length: options.concurrency ?? 2 }, () =>
-    startEventSourceMapping({
+  // One dependency graph per poller: each poller is one Lambda container, with its own share of the request budget
+  // and its own circuit breaker (AMBERFLO_CONCURRENT_INVOCATIONS says how many share the budget).
+  const createHandler = () =>
+    createBatchHandler(
+      createDependencies(config, {
+        awsClients: { sqs: stack.sqs, dynamodb: stack.dynamo },
+        metrics,
+        ...options.overrides,
+      }),
+      { timeoutEarlyInMillis: 0 },
+    );
+  const mappings: EventSourceMapping[] = Array.from({ length: options.concurrency ?? 2 }, () => {
+    const handler = createHandler();
+    return startEventSourceMapping({
       sqs: stack.sqs,
       queueUrl: stack.sourceQueue.url,
       queueArn: stack.sourceQueue.arn,
@@ -154,8 +160,8 @@ export const startLocalPipeline = (
         invocations += 1;
         options.onInvoke?.(outcome);
       },
-    }),
-  );
+    });
+  });
   return {
     metrics,
     invocations: () => invocations,

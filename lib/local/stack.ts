@@ -145,6 +145,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     MAX_RECEIVE_COUNT: String(resources.maxReceiveCount),
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'WARN',
+    // The redelivery backoff at the same local scale as the visibility timeout: seconds instead of minutes.
+    ...(options.visibilityTimeoutSeconds === undefined
+      ? {}
+      : {
+          RETRY_BACKOFF_BASE_SECONDS: '1',
+          RETRY_BACKOFF_MAX_SECONDS: String(options.visibilityTimeoutSeconds),
+        }),
     ...options.env,
   };
 

@@ -51,6 +51,17 @@ const program = new Command('start')
     number(1, 3600),
     120,
   )
+  .option('--rate-limit <n>', 'the emulator answers 429 above n requests/s', number(0.1, 10_000))
+  .option(
+    '--outage <s>',
+    'the emulator answers 503 to everything for the first s seconds',
+    number(1, 3600),
+  )
+  .option(
+    '--budget <n>',
+    'AMBERFLO_MAX_REQUESTS_PER_SECOND for the whole run (default: as deployed)',
+    number(0.1, 10_000),
+  )
   .option('--keep-running', 'keep the emulators up and print how to reach them')
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -63,6 +74,9 @@ let options: {
   concurrency: number;
   amberfloUrl?: string;
   timeout: number;
+  rateLimit?: number;
+  outage?: number;
+  budget?: number;
   keepRunning?: boolean;
 };
 try {
@@ -85,7 +99,14 @@ const started = Date.now();
 const stack = await startLocalStack({
   visibilityTimeoutSeconds: LOCAL_VISIBILITY_SECONDS,
   // The deployed margin: smaller ones are refused by the configuration (a dead-letter send must fit in it).
-  env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+  env: {
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    // Each poller is one invocation: the budget is shared among them as among Lambda's concurrent invocations.
+    AMBERFLO_CONCURRENT_INVOCATIONS: String(options.concurrency),
+    ...(options.budget === undefined
+      ? {}
+      : { AMBERFLO_MAX_REQUESTS_PER_SECOND: String(options.budget) }),
+  },
   ...(options.amberfloUrl && apiKey ? { amberflo: { url: options.amberfloUrl, apiKey } } : {}),
   emulator: {
     seed: options.seed,
@@ -99,15 +120,27 @@ const stack = await startLocalStack({
       },
       retryAfterSeconds: 1,
     },
+    ...(options.rateLimit === undefined
+      ? {}
+      : { rateLimit: { requestsPerSecond: options.rateLimit } }),
   },
 });
 
 const samples = await readSampleEvents();
+// Started with the traffic, so that the outage covers the first seconds of the run.
+if (options.outage !== undefined) stack.emulator?.setOutage({ seconds: options.outage });
 const signups = generateSignups(options.count, options.seed);
 const messages = [...samples, ...signups];
 console.log(
   `Local stack up: SQS ${stack.fauxqs.address}, Amberflo ${stack.amberfloUrl}` +
-    ` (faults ${options.faults}, latency ${options.latency} ms)`,
+    ` (faults ${options.faults}, latency ${options.latency} ms` +
+    `${options.rateLimit === undefined ? '' : `, rate limit ${options.rateLimit}/s`}` +
+    `${options.outage === undefined ? '' : `, outage ${options.outage} s`})`,
+);
+console.log(
+  `Amberflo budget: ${stack.env['AMBERFLO_MAX_REQUESTS_PER_SECOND']} requests/s shared by ${options.concurrency}` +
+    ` pollers; redelivery backoff ${stack.env['RETRY_BACKOFF_BASE_SECONDS']} s doubling to` +
+    ` ${stack.env['RETRY_BACKOFF_MAX_SECONDS']} s (local scale)`,
 );
 console.log(
   `Queues from serverless.yml: ${stack.sourceQueue.name} → ${stack.deadLetterQueue.name};` +
@@ -156,6 +189,11 @@ console.table({
   'already provisioned': pipeline.metrics.count('AccountAlreadyProvisioned'),
   'dead-lettered': deadLetters.length,
   'retried (SQS redelivery)': pipeline.metrics.count('MessageRetried'),
+  'redeliveries delayed (backoff)': pipeline.metrics.count('MessageDeferred'),
+  'Amberflo requests paced': pipeline.metrics.count('AmberfloRequestPaced'),
+  'Amberflo 429 answers': pipeline.metrics.count('AmberfloThrottled'),
+  'circuit openings': pipeline.metrics.count('AmberfloCircuitOpened'),
+  'requests refused (budget, circuit)': pipeline.metrics.count('AmberfloRequestRefused'),
   'Lambda invocations': pipeline.invocations(),
   'Amberflo calls': stack.emulator ? totalCalls : 'n/a (real Amberflo)',
   'elapsed (s)': Number((elapsedMs / 1000).toFixed(2)),

@@ -12,10 +12,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
 import type { Dependencies } from '../dependencies.ts';
-import { DependencyUnavailableError } from '../errors.ts';
+import { type AppError, DependencyUnavailableError } from '../errors.ts';
 import { parseAccountCreatedMessage } from '../messages/parse-message.ts';
 import { decideOutcome, receiveCountOf, toAppError } from './outcome.ts';
 import type { RunOptions } from './provision-account.ts';
+import { redeliveryDelaySeconds } from './redelivery.ts';
 
 /** What the batch handler adds to a run: the invocation's signal, and the claim a dead-letter send needs. */
 export type ProcessRecordOptions = RunOptions & {
@@ -34,7 +35,52 @@ export const METRICS = {
   alreadyProvisioned: 'AccountAlreadyProvisioned',
   deadLettered: 'MessageDeadLettered',
   retried: 'MessageRetried',
+  deferred: 'MessageDeferred',
+  deferredDelay: 'RedeliveryDelay',
 } as const;
+
+/**
+ * Sets when a record left for redelivery comes back (redelivery backoff). A failure only logs: the queue's own
+ * visibility timeout then applies, and the record is still reported failed.
+ */
+const deferRedelivery = async (
+  record: SQSRecord,
+  receiveCount: number,
+  deps: Dependencies,
+  logFields: Record<string, unknown>,
+): Promise<number | undefined> => {
+  const delaySeconds = redeliveryDelaySeconds(receiveCount, deps.config.redelivery);
+  if (delaySeconds === undefined) return undefined;
+  try {
+    await deps.redelivery.defer(record, delaySeconds);
+  } catch (thrown) {
+    deps.logger.warn("Could not delay the redelivery; the queue's visibility timeout applies", {
+      ...logFields,
+      delaySeconds,
+      sqsError: thrown instanceof Error ? thrown.name : 'unknown',
+    });
+    return undefined;
+  }
+  deps.metrics.addMetric(METRICS.deferred, MetricUnit.Count, 1);
+  deps.metrics.addMetric(METRICS.deferredDelay, MetricUnit.Seconds, delaySeconds);
+  return delaySeconds;
+};
+
+const leaveForRedelivery = async (
+  record: SQSRecord,
+  receiveCount: number,
+  deps: Dependencies,
+  error: AppError,
+  logFields: Record<string, unknown>,
+): Promise<never> => {
+  deps.metrics.addMetric(METRICS.retried, MetricUnit.Count, 1);
+  const delaySeconds = await deferRedelivery(record, receiveCount, deps, logFields);
+  deps.logger.warn(`Provisioning failed, left for redelivery: ${error.message}`, {
+    ...logFields,
+    ...(delaySeconds === undefined ? {} : { redeliveryDelaySeconds: delaySeconds }),
+  });
+  throw error;
+};
 
 /**
  * Processes one record. Resolves when it is done (provisioned, or dead-lettered); rejects with an AppError when it
@@ -79,9 +125,7 @@ export const processRecord = async (
       ...(error.details.httpStatus ? { httpStatus: error.details.httpStatus } : {}),
     };
     if (decideOutcome(error, receiveCount, deps.config.maxReceiveCount) === 'retry') {
-      deps.metrics.addMetric(METRICS.retried, MetricUnit.Count, 1);
-      deps.logger.warn(`Provisioning failed, left for redelivery: ${error.message}`, logFields);
-      throw error;
+      return leaveForRedelivery(record, receiveCount, deps, error, logFields);
     }
     if (options.claimDeadLetter?.() === false) {
       deps.logger.warn(

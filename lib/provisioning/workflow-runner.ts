@@ -10,6 +10,13 @@ import type { RunProvisionWorkflow } from './provision-account.ts';
 
 /** Step executions one run may take, retries included (arazzo.md §15: 21 in the worst case). */
 const MAX_STEPS = 25;
+/**
+ * Failed writes that may go back to their read within one run. With it, a write that keeps failing costs at most
+ * three POSTs per delivery (the first try and two more after a wait); the rest is left to redelivery backoff.
+ */
+export const MAX_WRITE_RETRY_CYCLES = 2;
+/** First wait before a failed write's read is repeated, when Amberflo named no Retry-After; doubles each time. */
+const WRITE_RETRY_BACKOFF_MS = 500;
 
 /**
  * Binds the compiled provision-account workflow to the Amberflo HTTP layer: requests go to the configured base URL,
@@ -26,6 +33,8 @@ export const createProvisionWorkflowRunner = (
     classify: createWorkflowFailureClassifier(http.knownSecrets),
     secrets: http.knownSecrets,
     maxSteps: MAX_STEPS,
+    maxFailureGotos: MAX_WRITE_RETRY_CYCLES,
+    failureGotoBackoffMs: WRITE_RETRY_BACKOFF_MS,
     requestTimeoutMs: http.timeoutMs,
   });
   return (inputs, options) =>

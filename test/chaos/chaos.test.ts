@@ -54,6 +54,8 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
         DEADLINE_MARGIN_MS: String(MIN_DEADLINE_MARGIN_MS),
         AMBERFLO_HTTP_TIMEOUT_MS: '400',
         POWERTOOLS_LOG_LEVEL: 'SILENT',
+        // Unpaced: the chaos is faults and crashes; the request budget has its own suite (test/integration/limits).
+        AMBERFLO_MAX_REQUESTS_PER_SECOND: '10000',
       },
       emulator: {
         seed: SEED,

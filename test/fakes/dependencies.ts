@@ -37,6 +37,7 @@ export const createFakeDependencies = (env: Record<string, string | undefined> =
     return this;
   };
   const registered: unknown[] = [];
+  const deferred: { messageId: string; delaySeconds: number }[] = [];
   const deps: Dependencies = {
     config,
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
@@ -44,7 +45,12 @@ export const createFakeDependencies = (env: Record<string, string | undefined> =
     provision: provision.provision,
     registerLambdaContext: (context) => registered.push(context),
     deadLetters,
+    redelivery: {
+      defer: async (record, delaySeconds) => {
+        deferred.push({ messageId: record.messageId, delaySeconds });
+      },
+    },
     now: () => new Date('2026-01-01T00:00:00.000Z'),
   };
-  return { deps, provision, deadLetters, metricCalls, registered };
+  return { deps, provision, deadLetters, metricCalls, registered, deferred };
 };

@@ -86,5 +86,10 @@ export const envFactory = (
   IDEMPOTENCY_TABLE_NAME: 'idempotency',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   DEADLINE_MARGIN_MS: String(MIN_DEADLINE_MARGIN_MS),
+  // Limits off by default, so that a test about something else runs at loopback speed and sees the queue's own
+  // visibility timeout; the limits' own tests turn them on.
+  AMBERFLO_MAX_REQUESTS_PER_SECOND: '10000',
+  AMBERFLO_CONCURRENT_INVOCATIONS: '1',
+  RETRY_BACKOFF_BASE_SECONDS: '0',
   ...overrides,
 });

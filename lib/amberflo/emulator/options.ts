@@ -3,6 +3,8 @@
  * documentation considers most likely. The zod schemas double as the validation of the admin API and the CLI.
  */
 import * as z from 'zod';
+import type { OutageRequest } from './outage.ts';
+import type { RateLimitInput } from './rate-limit.ts';
 
 /** The kinds of fault the emulator can inject. */
 export const FAULT_KINDS = [
@@ -196,6 +198,10 @@ export type AmberfloEmulatorOptions = EmulatorSwitchesInput & {
   readonly now?: () => number;
   /** Request log entries kept (oldest dropped first). Default 1000. */
   readonly requestLogLimit?: number;
+  /** Rate-limit mode: over it, 429 with Retry-After. Default none. */
+  readonly rateLimit?: RateLimitInput | null;
+  /** Outage mode, relative to the start: every API call 503 during the windows. Default none. */
+  readonly outage?: OutageRequest;
 };
 
 /** Parses switches, applying the documented defaults; throws a ZodError on invalid values. */

@@ -20,6 +20,14 @@ import {
   type ScriptedFaultInput,
   ScriptedFaultSchema,
 } from './options.ts';
+import {
+  createEmulatorOutage,
+  type Outage,
+  type OutageRequest,
+  OutageRequestSchema,
+  toOutage,
+} from './outage.ts';
+import { createEmulatorRateLimiter, type RateLimit, type RateLimitInput } from './rate-limit.ts';
 
 /** The admin API's reserved prefix; never an Amberflo path. */
 export const ADMIN_PREFIX = '/_emulator/';
@@ -44,6 +52,8 @@ export type RequestLogEntry = {
   /** Null when no answer was sent (hang, drop). */
   status: number | null;
   fault?: FaultKind;
+  /** Answered by the rate-limit or the outage mode instead of the API. */
+  limited?: 'rate-limit' | 'outage';
   durationMs?: number;
 };
 
@@ -78,6 +88,12 @@ export type AmberfloEmulator = {
   /** Changes some switches; the others keep their values. Throws a ZodError on invalid values. */
   readonly setSwitches: (patch: EmulatorSwitchesInput) => EmulatorSwitches;
   readonly switches: () => EmulatorSwitches;
+  /** Rate-limit mode (null: off). Throws a ZodError when invalid. */
+  readonly setRateLimit: (limit: RateLimitInput | null) => void;
+  readonly rateLimit: () => RateLimit | null;
+  /** Outage mode from now on (null: none). Throws a ZodError when invalid. */
+  readonly setOutage: (outage: OutageRequest | null) => Outage | null;
+  readonly outage: () => Outage | null;
 };
 
 const sendJson = (
@@ -157,12 +173,22 @@ export const startAmberfloEmulator = async (
     faults: initialFaults = {},
     now = Date.now,
     requestLogLimit = 1000,
+    rateLimit: initialRateLimit = null,
+    outage: initialOutage,
     ...switchInput
   } = options;
   const initialSwitches = EmulatorSwitchesSchema.parse(switchInput);
   let switches: EmulatorSwitches = structuredClone(initialSwitches);
   const api = createEmulatorApi(() => switches, now);
   const injector = createFaultInjector(initialFaults, seed);
+  const limiter = createEmulatorRateLimiter(initialRateLimit, now);
+  const toWindows = (request: OutageRequest | null | undefined) =>
+    request === null || request === undefined ? null : toOutage(request, now());
+  const outage = createEmulatorOutage(toWindows(initialOutage), now);
+  const setOutage = (request: OutageRequest | null) => {
+    outage.configure(toWindows(request));
+    return outage.current();
+  };
   let log: RequestLogEntry[] = [];
   let counts: Record<string, number> = {};
   let sequence = 0;
@@ -181,6 +207,8 @@ export const startAmberfloEmulator = async (
     switches = structuredClone(initialSwitches);
     injector.configure(initialFaults);
     injector.reseed(seed);
+    limiter.configure(initialRateLimit);
+    outage.configure(toWindows(initialOutage));
   };
 
   const errorBody = (message: string, key: string | undefined) =>
@@ -251,6 +279,32 @@ export const startAmberfloEmulator = async (
     }
   };
 
+  /** The outage and rate-limit modes answer before the API and the fault injector; true when they did. */
+  const answerLimited = (res: ServerResponse, entry: RequestLogEntry): boolean => {
+    const down = outage.decide();
+    if (down.down) {
+      entry.status = 503;
+      entry.limited = 'outage';
+      const headers =
+        down.retryAfterSeconds === undefined
+          ? {}
+          : { 'retry-after': String(down.retryAfterSeconds) };
+      sendJson(res, 503, { errorMessage: 'Service unavailable (emulated outage)' }, headers);
+      return true;
+    }
+    const limit = limiter.admit();
+    if (!limit.limited) return false;
+    entry.status = 429;
+    entry.limited = 'rate-limit';
+    sendJson(
+      res,
+      429,
+      { errorMessage: 'Too many requests (emulated rate limit)' },
+      { 'retry-after': String(limit.retryAfterSeconds) },
+    );
+    return true;
+  };
+
   const handleAdmin = async (
     req: IncomingMessage,
     res: ServerResponse,
@@ -292,6 +346,20 @@ export const startAmberfloEmulator = async (
           return sendJson(res, 200, switches);
         case 'PUT /options':
           return sendJson(res, 200, setSwitches((body ?? {}) as EmulatorSwitchesInput));
+        case 'GET /rate-limit':
+          return sendJson(res, 200, { rateLimit: limiter.current() });
+        case 'PUT /rate-limit':
+          limiter.configure((body ?? null) as RateLimitInput | null);
+          return sendJson(res, 200, { rateLimit: limiter.current() });
+        case 'DELETE /rate-limit':
+          limiter.configure(null);
+          return sendJson(res, 200, { rateLimit: null });
+        case 'GET /outage':
+          return sendJson(res, 200, { outage: outage.current() });
+        case 'PUT /outage':
+          return sendJson(res, 200, { outage: setOutage(OutageRequestSchema.parse(body ?? {})) });
+        case 'DELETE /outage':
+          return sendJson(res, 200, { outage: setOutage(null) });
         default:
           return sendJson(res, 404, { errorMessage: `No admin route ${route}` });
       }
@@ -336,6 +404,7 @@ export const startAmberfloEmulator = async (
       entry.durationMs = Date.now() - started;
     });
 
+    if (routeKey !== undefined && answerLimited(res, entry)) return;
     const decision: FaultDecision =
       routeKey === undefined
         ? { phase: 'before', latencyMs: 0, retryAfterSeconds: 1 }
@@ -408,5 +477,9 @@ export const startAmberfloEmulator = async (
       injector.script([{ ...extra, route, kind, times }]),
     setSwitches,
     switches: () => structuredClone(switches),
+    setRateLimit: (limit) => limiter.configure(limit),
+    rateLimit: () => limiter.current(),
+    setOutage,
+    outage: () => outage.current(),
   };
 };

@@ -108,6 +108,43 @@ describe('amberflo-emulator CLI', () => {
     expect([500, 503, 429]).toContain(response.status);
   });
 
+  it('starts in rate-limit and outage modes from --rate-limit and --outage', async () => {
+    // Prepare
+    const child = run([
+      '--port',
+      '0',
+      '--api-key',
+      'k-1234',
+      '--rate-limit',
+      '1',
+      '--outage',
+      '600',
+      '--outage-retry-after',
+      '5',
+    ]);
+    const url = await waitForUrl(child, 15_000);
+    const get = () =>
+      fetch(`${url}/customers?customerId=a`, {
+        headers: { 'x-api-key': 'k-1234' },
+        signal: AbortSignal.timeout(2_000),
+      });
+    // Act
+    const down = await get();
+    await fetch(`${url}/_emulator/outage`, {
+      method: 'DELETE',
+      signal: AbortSignal.timeout(2_000),
+    });
+    const statuses = [(await get()).status, (await get()).status];
+    const limits = (await (
+      await fetch(`${url}/_emulator/rate-limit`, { signal: AbortSignal.timeout(2_000) })
+    ).json()) as unknown;
+    // Assess
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toBe('5');
+    expect(statuses).toEqual([200, 429]);
+    expect(limits).toEqual({ rateLimit: { requestsPerSecond: 1 } });
+  });
+
   it('exits 2 on invalid arguments', async () => {
     // Act
     const child = run(['--port', '0', '--api-key', 'k', '--auth-status', '418']);

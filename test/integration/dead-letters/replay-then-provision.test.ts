@@ -24,16 +24,20 @@ describe('replay after an Amberflo outage', () => {
     stack = await startLocalStack({
       visibilityTimeoutSeconds: 4,
       // One receive is the last one: a retryable failure is dead-lettered at once.
+      // Unpaced: the short function timeout leaves no room for the deployed request budget.
       env: {
         MAX_RECEIVE_COUNT: '1',
         POWERTOOLS_LOG_LEVEL: 'SILENT',
         DEADLINE_MARGIN_MS: String(MIN_DEADLINE_MARGIN_MS),
+        AMBERFLO_MAX_REQUESTS_PER_SECOND: '10000',
       },
       emulator: { defaultPlanId: 'default-plan', faults: { global: { error503: 1 } } },
     });
+    // The outage opens the circuit breaker; its cool-down is scaled down with the other timings.
     pipeline = startLocalPipeline(stack, {
       concurrency: 1,
       functionTimeoutMs: 1_500 + MIN_DEADLINE_MARGIN_MS,
+      overrides: { circuit: { coolDownMs: 200 } },
     });
   });
 

@@ -12,7 +12,8 @@ describe('startLocalPipelineInWorker', () => {
   beforeAll(async () => {
     stack = await startLocalStack({
       visibilityTimeoutSeconds: 5,
-      env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      // Unpaced: this is about the worker thread, not the request budget.
+      env: { POWERTOOLS_LOG_LEVEL: 'SILENT', AMBERFLO_MAX_REQUESTS_PER_SECOND: '10000' },
       emulator: { defaultPlanId: 'default-plan' },
     });
   });

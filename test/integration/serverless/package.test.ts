@@ -104,6 +104,36 @@ describe('serverless.yml packaged offline with osls', () => {
     expect(esm['BatchSize']).toBe(10);
   });
 
+  it('splits the Amberflo budget among exactly the invocations the event source mapping allows', () => {
+    // Prepare
+    const fn = single('AWS::Lambda::Function').Properties;
+    const variables = (fn['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    // Act
+    const esm = single('AWS::Lambda::EventSourceMapping').Properties;
+    // Assess
+    expect(Number(variables['AMBERFLO_CONCURRENT_INVOCATIONS'])).toBe(
+      (esm['ScalingConfig'] as { MaximumConcurrency: number }).MaximumConcurrency,
+    );
+    expect(Number(variables['AMBERFLO_MAX_REQUESTS_PER_SECOND'])).toBe(10);
+  });
+
+  it('lets the deployed receives with redelivery backoff span at least two hours', () => {
+    // Prepare
+    const fn = single('AWS::Lambda::Function').Properties;
+    const variables = (fn['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    const base = Number(variables['RETRY_BACKOFF_BASE_SECONDS']);
+    const max = Number(variables['RETRY_BACKOFF_MAX_SECONDS']);
+    const receives = Number(variables['MAX_RECEIVE_COUNT']);
+    // Act: the delays after receives 1 … MAX_RECEIVE_COUNT−1, each shortened by the full 20 % jitter
+    let shortest = 0;
+    for (let receive = 1; receive < receives; receive++) {
+      shortest += 0.8 * Math.min(max, base * 2 ** (receive - 1));
+    }
+    // Assess
+    expect(shortest).toBeGreaterThanOrEqual(2 * 3600);
+    expect(max).toBeLessThanOrEqual(43_200);
+  });
+
   it('redrives to the DLQ a little after MAX_RECEIVE_COUNT, with visibility ≥ 6 × the timeout', () => {
     // Prepare
     const fn = single('AWS::Lambda::Function').Properties;
@@ -164,7 +194,12 @@ describe('serverless.yml packaged offline with osls', () => {
     expect(all.every((statement) => statement.Effect === 'Allow')).toBe(true);
     expect(JSON.stringify(all)).not.toMatch(/"Resource":"\*"|"Action":\["[a-z]+:\*"\]/);
     expect(new Set(actionsOn(getAtt('AccountCreatedQueue')))).toEqual(
-      new Set(['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage']),
+      new Set([
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
+      ]),
     );
     expect(actionsOn(getAtt('AccountCreatedDLQ'))).toEqual(['sqs:SendMessage']);
     expect(actionsOn(getAtt('IdempotencyTable'))).toEqual([

@@ -23,14 +23,23 @@ const thrownBy = (fn: () => unknown): unknown => {
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     // Act
-    const config = loadConfig(envFactory({ AMBERFLO_BASE_URL: undefined }));
+    const config = loadConfig(
+      envFactory({
+        AMBERFLO_BASE_URL: undefined,
+        AMBERFLO_MAX_REQUESTS_PER_SECOND: undefined,
+        AMBERFLO_CONCURRENT_INVOCATIONS: undefined,
+        RETRY_BACKOFF_BASE_SECONDS: undefined,
+      }),
+    );
     // Assess
     expect(config.amberflo).toEqual({
       baseUrl: 'https://app.amberflo.io',
       apiKey: { kind: 'value', value: 'test-api-key-0123456789' },
       productId: '1',
       httpTimeoutMs: 5_000,
+      requestsPerSecond: 5,
     });
+    expect(config.redelivery).toEqual({ baseSeconds: 60, maxSeconds: 3_600 });
     expect(config.maxReceiveCount).toBe(5);
     expect(config.batchConcurrency).toBe(5);
     expect(config.idempotency.ttlSeconds).toBe(30 * 24 * 3600);
