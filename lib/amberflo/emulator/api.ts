@@ -398,11 +398,23 @@ export const createEmulatorApi = (
     if (switches().reassignSamePlan === 'no-op' && current?.productPlanId === body.productPlanId) {
       return ok(clone(current));
     }
+    const startAt = body.startTimeInSeconds ?? seconds();
+    if (current !== undefined && current.endTimeInSeconds === undefined) {
+      // "Each customer can be assigned only one pricing plan at a time" (docs/amberflo-api.md §3).
+      const mode = switches().assignOverActivePlan;
+      if (mode === 'reject') {
+        return error(
+          400,
+          `Invalid request: customer ${body.customerId} already has an active pricing plan`,
+        );
+      }
+      if (mode === 'replace') current.endTimeInSeconds = startAt;
+    }
     const relation = appendRelation(
       body.customerId,
       body.productPlanId,
       body.productId ?? '1',
-      body.startTimeInSeconds ?? undefined,
+      startAt,
       body.endTimeInSeconds ?? undefined,
     );
     return ok(clone(relation));
