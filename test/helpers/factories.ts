@@ -1,4 +1,5 @@
 import type { Context, SQSRecord } from 'aws-lambda';
+import { EMULATOR_DEFAULT_PLAN_ID } from '../../lib/amberflo/emulator/options.ts';
 import type { AccountCreatedMessage } from '../../lib/messages/account-created-message.ts';
 
 let sequence = 0;
@@ -85,5 +86,7 @@ export const envFactory = (
   IDEMPOTENCY_TABLE_NAME: 'idempotency',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   DEADLINE_MARGIN_MS: '0',
+  // The emulator's Default Plan, which every new customer gets first (docs/amberflo-api.md §3).
+  REPLACEABLE_PLAN_IDS: EMULATOR_DEFAULT_PLAN_ID,
   ...overrides,
 });

@@ -241,6 +241,10 @@ export const createEmulatorApi = (
         `Invalid request: customer ${body.customerId} already exists`,
       );
     }
+    const domain = body.customerEmail?.split('@').at(-1)?.toLowerCase();
+    if (domain !== undefined && switches().blockedEmailDomains.includes(domain)) {
+      return error(400, 'customerEmail domain is blocked');
+    }
     let lifecycleStage = 'ONBOARDING';
     if (body.lifecycleStage !== undefined) {
       const stage = normaliseStage(body.lifecycleStage);

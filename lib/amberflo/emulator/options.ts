@@ -172,6 +172,12 @@ export const EmulatorSwitchesSchema = z.object({
     .describe('PUT /customers for an unknown id'),
   stageUnknownCustomerStatus: z.union([z.literal(400), z.literal(404)]).default(400),
   deleteUnknownCustomerStatus: z.union([z.literal(400), z.literal(404)]).default(404),
+  blockedEmailDomains: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      'POST /customers refuses these customerEmail domains with 400 "customerEmail domain is blocked" (an Amberflo-side refusal)',
+    ),
   honourLifecycleStageOnCreate: z
     .boolean()
     .default(true)

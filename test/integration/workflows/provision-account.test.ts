@@ -25,7 +25,6 @@ const document = loadProvisionAccountWorkflow();
 const DEFAULT_PLAN = 'default-plan';
 const PRICING = '/payments/pricing/amberflo/customer-pricing';
 const CHANGE_PLAN = `${PRICING}/product-plan-cancellation`;
-const COMMITMENTS = '/payments/pricing/amberflo/customer-commitment';
 
 describe('provision-account against the Amberflo emulator', () => {
   let emulator: AmberfloEmulator;
