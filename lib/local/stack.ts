@@ -124,6 +124,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
   // The deployed environment, minus the SSM parameter name: locally the key is handed over directly.
   const { AMBERFLO_API_KEY_PARAMETER: _parameterName, ...declaredEnv } = resources.environment;
+  const emulatorDefaultPlan = emulator?.switches().defaultPlanId;
   const env: Record<string, string> = {
     ...declaredEnv,
     AWS_REGION: LOCAL_REGION,
@@ -139,6 +140,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     MAX_RECEIVE_COUNT: String(resources.maxReceiveCount),
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'WARN',
+    // The emulator's Default Plan is the one plan nobody chose (README, REPLACEABLE_PLAN_IDS); a sandbox keeps the
+    // deployed value.
+    ...(emulatorDefaultPlan ? { REPLACEABLE_PLAN_IDS: emulatorDefaultPlan } : {}),
     ...options.env,
   };
 

@@ -133,7 +133,7 @@ describe('compileArazzoDocument semantic checks', () => {
       'jsonpath query does not parse',
     ],
     [
-      'a jsonpath query embedding an unknown input',
+      'a jsonpath query embedding an unknown step output',
       {
         steps: [
           step({
@@ -141,13 +141,13 @@ describe('compileArazzoDocument semantic checks', () => {
               {
                 context: '$response.body',
                 type: 'jsonpath',
-                condition: '$[?@.id == {$inputs.nope}]',
+                condition: '$[?@.id == {$steps.nope.outputs.id}]',
               },
             ],
           }),
         ],
       },
-      'declares no "nope"',
+      'no step "nope"',
     ],
     [
       'a jsonpath criterion with a version object',

@@ -37,7 +37,11 @@ const sdkError = new SQSServiceException({
 });
 
 const recordWithStatus = (status: 'COMPLETED' | 'INPROGRESS') =>
-  new IdempotencyRecord({ idempotencyKey: 'provision-account#a', status, expiryTimestamp: 0 });
+  new IdempotencyRecord({
+    idempotencyKey: 'provision-account#a',
+    status,
+    expiryTimestamp: Math.floor(Date.now() / 1000) + 3600,
+  });
 
 describe('toAppError', () => {
   it.each([
