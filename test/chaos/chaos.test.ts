@@ -15,7 +15,21 @@ const SIGNUPS = Number(process.env['CHAOS_SIGNUPS'] ?? 80);
 const FAULT_RATE = Number(process.env['CHAOS_FAULT_RATE'] ?? 0.15);
 const CRASH_RATE = Number(process.env['CHAOS_CRASH_RATE'] ?? 0.05);
 const SEED = Number(process.env['CHAOS_SEED'] ?? 7);
-const PLAN_PATH = '/payments/pricing/amberflo/customer-pricing';
+const PLAN_PATH = '/payments/pricing/amberflo/customer-pricing/product-plan-cancellation';
+const DEFAULT_PLAN = 'default-plan';
+/** A valid signup ends acknowledged, or dead-lettered with one of these retryable codes after its last receive. */
+const ALLOWED_CODES_FOR_A_VALID_SIGNUP = [
+  'AMBERFLO_UNAVAILABLE',
+  'DUPLICATE_IN_PROGRESS',
+  'DEPENDENCY_UNAVAILABLE',
+  'UNEXPECTED',
+];
+/** A conflicting duplicate may also end as its conflict, against the completed first signup or the plan it left. */
+const ALLOWED_CODES_FOR_A_CONFLICT = [
+  ...ALLOWED_CODES_FOR_A_VALID_SIGNUP,
+  'CONFLICTING_DUPLICATE',
+  'PLAN_CONFLICT',
+];
 const COMMITMENT_PATH =
   '/payments/pricing/amberflo/customer-commitment/arrears_commitment_with_trueup';
 
@@ -44,6 +58,8 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
   let deadLetters: DeadLetter[];
   let drained: boolean;
   let crashes: () => number;
+  const delivered = new Set<string>();
+  let redeliveries = 0;
 
   beforeAll(async () => {
     // Prepare
@@ -56,15 +72,22 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
       },
       emulator: {
         seed: SEED,
-        defaultPlanId: 'default-plan',
+        defaultPlanId: DEFAULT_PLAN,
+        // Reads lag writes by less than the visibility timeout (2 s), as the design assumes (README).
+        staleReadMs: 300,
         requestLogLimit: 1_000_000,
         faults: {
           global: {
-            error500: FAULT_RATE * 0.3,
-            error503: FAULT_RATE * 0.3,
-            error429: FAULT_RATE * 0.2,
-            hang: FAULT_RATE * 0.1,
+            error500: FAULT_RATE * 0.2,
+            error503: FAULT_RATE * 0.2,
+            error429: FAULT_RATE * 0.15,
+            hang: FAULT_RATE * 0.05,
             drop: FAULT_RATE * 0.1,
+            malformedJson: FAULT_RATE * 0.1,
+            html200: FAULT_RATE * 0.1,
+            empty200: FAULT_RATE * 0.1,
+            // Half the faults drawn for a write happen after it took effect: uncertain writes.
+            afterWrite: 0.5,
           },
           retryAfterSeconds: 0,
           hangMaxMs: 1_000,
@@ -72,6 +95,9 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
             { route: `POST ${PLAN_PATH}`, kind: 'error-503', phase: 'after', times: 3 },
             { route: 'POST /customers', kind: 'error-500', phase: 'after', times: 3 },
             { route: `POST ${COMMITMENT_PATH}`, kind: 'error-503', phase: 'after', times: 1 },
+            { route: `POST ${PLAN_PATH}`, kind: 'html-200', phase: 'after', times: 2 },
+            { route: `POST ${COMMITMENT_PATH}`, kind: 'empty-200', phase: 'after', times: 1 },
+            { route: 'GET /customers', kind: 'malformed-json', times: 2 },
           ],
         },
       },
@@ -85,7 +111,11 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
       overrides: { fetch: crashing.fetch },
       onInvoke: (outcome) => {
         const failed = new Set(outcome.failedIds);
-        for (const id of outcome.messageIds) if (!failed.has(id)) acknowledged.add(id);
+        for (const id of outcome.messageIds) {
+          if (delivered.has(id)) redeliveries += 1;
+          delivered.add(id);
+          if (!failed.has(id)) acknowledged.add(id);
+        }
       },
     });
     signups = generateSignups(SIGNUPS, SEED, {
@@ -159,7 +189,7 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
       const customers =
         state?.customers.filter((customer) => customer.customerId === customerId) ?? [];
       const plans = (state?.relations[customerId] ?? []).filter(
-        (relation) => relation.productPlanId !== 'default-plan',
+        (relation) => relation.productPlanId !== DEFAULT_PLAN,
       );
       const commitments =
         state?.commitments.filter((c) => c.contract.customerId === customerId) ?? [];
@@ -179,7 +209,9 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
     const log = stack.emulator?.requestLog() ?? [];
     const successfulWrites = new Map<string, number>();
     for (const entry of log) {
-      if (entry.method !== 'POST' || entry.status !== 200) continue;
+      // What Amberflo did, not what the client was told: a 200 fault before the handler wrote nothing, a 503
+      // after it hides a write.
+      if (entry.method !== 'POST' || entry.handledStatus !== 200) continue;
       const customerId = (entry.body as { customerId?: string } | undefined)?.customerId;
       const key = `${entry.path} ${customerId}`;
       successfulWrites.set(key, (successfulWrites.get(key) ?? 0) + 1);
@@ -192,18 +224,48 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
     expect(deadLetters.filter((letter) => letter.code === 'AMBERFLO_REJECTED')).toEqual([]);
   });
 
+  it('ends every valid signup acknowledged or with an allowed code, and never replaces a plan it did not set', () => {
+    // Prepare
+    const bySource = new Map(deadLetters.map((letter) => [letter.sourceMessageId, letter]));
+    const state = stack.emulator?.state();
+    // Act
+    const unexpected = signups.flatMap((signup, index) => {
+      const letter = bySource.get(sentIds[index] as string);
+      if (letter === undefined) return [];
+      const allowed =
+        signup.expect === 'CONFLICTING_DUPLICATE'
+          ? ALLOWED_CODES_FOR_A_CONFLICT
+          : signup.expect === 'provisioned' || signup.expect === 'duplicate'
+            ? ALLOWED_CODES_FOR_A_VALID_SIGNUP
+            : [signup.expect];
+      return allowed.includes(letter.code) ? [] : [`${signup.customerId}: ${letter.code}`];
+    });
+    const replacedTwice = Object.entries(state?.relations ?? {}).filter(
+      ([, relations]) => relations.filter((r) => r.productPlanId !== DEFAULT_PLAN).length > 1,
+    );
+    // Assess
+    expect(unexpected).toEqual([]);
+    expect(replacedTwice).toEqual([]);
+  });
+
   it('exercised the failure paths it claims to test', () => {
     // Assess
     const faults = (stack.emulator?.requestLog() ?? []).filter(
       (entry) => entry.fault !== undefined,
     );
     expect(faults.length).toBeGreaterThan(0);
+    const kinds = new Set(faults.map((entry) => entry.fault));
+    for (const kind of ['html-200', 'empty-200', 'malformed-json', 'error-503']) {
+      expect(kinds).toContain(kind);
+    }
+    // Retryable failures really went back to SQS and came again.
+    expect(redeliveries).toBeGreaterThan(0);
     expect(signups.some((signup) => signup.expect === 'duplicate')).toBe(true);
     expect(CRASH_RATE === 0 || crashes() > 0).toBe(true);
     process.stdout.write(
       `chaos figures: signups=${signups.length} acknowledged=${acknowledged.size} deadLettered=${deadLetters.length}` +
         ` byCode=${JSON.stringify(countBy(deadLetters.map((letter) => letter.code)))}` +
-        ` faults=${faults.length} crashes=${crashes()} invocations=${pipeline.invocations()}` +
+        ` faults=${faults.length} crashes=${crashes()} redeliveries=${redeliveries} invocations=${pipeline.invocations()}` +
         ` amberfloCalls=${stack.emulator?.requestLog().length}\n`,
     );
   });

@@ -43,6 +43,11 @@ export type RequestLogEntry = {
   readonly body?: unknown;
   /** Null when no answer was sent (hang, drop). */
   status: number | null;
+  /**
+   * What the emulated API itself answered, before an 'after' fault replaced it; absent when it never ran. A write
+   * took effect exactly when this is 200, whatever the client was told.
+   */
+  handledStatus?: number;
   fault?: FaultKind;
   durationMs?: number;
 };
@@ -355,6 +360,7 @@ export const startAmberfloEmulator = async (
     if (decision.phase === 'before' && applyFault(decision, res, entry, undefined)) return;
 
     const finish = (reply: Reply) => {
+      entry.handledStatus = reply.status;
       if (decision.phase === 'after' && applyFault(decision, res, entry, reply)) return;
       entry.status = reply.status;
       sendReply(res, reply);
