@@ -208,7 +208,7 @@ export const classifyThrown = (thrown: unknown, context?: ClassifyContext): AppE
 /**
  * A success status whose body is not the documented JSON (HTML from a gateway, truncated or empty JSON, another
  * shape): nothing can be concluded from it, neither "absent" nor "done", so it is AMBERFLO_UNAVAILABLE (retryable),
- * never a reason to write (docs/amberflo-api.md, "Reading answers").
+ * never a reason to write (docs/amberflo-api.md §6).
  */
 const unreadableAnswer = (
   failure: StepFailure,

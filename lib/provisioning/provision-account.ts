@@ -4,10 +4,12 @@
  * 2. Powertools idempotency, keyed on workflow id + customerId (never the SQS messageId, which a redrive changes):
  *    - completed record with the same plan/start/commitment → its stored summary, zero Amberflo calls;
  *    - completed record with different ones → IdempotencyValidationError (CONFLICTING_DUPLICATE);
- *    - in-progress record → IdempotencyAlreadyInProgressError (DUPLICATE_IN_PROGRESS); the lock expires with the
- *      invocation that holds it (registerLambdaContext);
+ *    - in-progress record, same payload or not → DUPLICATE_IN_PROGRESS (retried: the holder may yet fail); the lock
+ *      expires with the invocation that holds it (registerLambdaContext);
  *    - otherwise the workflow runs. A failed run throws, Powertools deletes the record, and the next delivery runs
  *      again; the workflow's read-before-write is the second line of defence against repeated writes.
+ * 3. The run's end is read: a failure keeps its true reason (a refused create stays the create's), an end at
+ *    `readPlan/planConflict` is PLAN_CONFLICT (thrown, so no record is kept), anything else is the summary.
  */
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
