@@ -64,7 +64,7 @@ const STEPS_WITH_COMMITMENT = [
   'findCustomer',
   'createCustomer',
   'readPlan',
-  'assignPlan',
+  'replacePlan',
   'readCommitments',
 ];
 
