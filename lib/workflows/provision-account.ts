@@ -159,21 +159,24 @@ const endedAt = (result: ProvisionRunView, stepId: string, name: string): boolea
   result.endAction.name === name;
 
 /**
- * The failure to report for a failed run. A refused create routes to `recheckCustomer`; when the re-check answers
- * but the customer is still absent, the truth is the create's refusal (its status, Amberflo's errorMessage, step
- * `createCustomer`), not the re-check's `{}`.
+ * The failure to report for a failed run. A refused create routes to its re-check (`recheckCustomer`,
+ * `recheckCommitments`); when the re-check answers but finds nothing, the truth is the create's refusal (its status,
+ * Amberflo's errorMessage, its step), not the re-check's empty answer.
  */
 export const reportedFailure = (result: ProvisionRunView): StepFailureView => {
   const failure = result.failure ?? {};
-  if (
-    failure.stepId === 'recheckCustomer' &&
-    failure.reason === 'criteria' &&
-    failure.statusCode === 200
-  ) {
-    const refusal = result.handledFailures?.findLast((item) => item.stepId === 'createCustomer');
+  const refusedStep = failure.stepId === undefined ? undefined : RECHECKED_WRITES[failure.stepId];
+  if (refusedStep !== undefined && failure.reason === 'criteria' && failure.statusCode === 200) {
+    const refusal = result.handledFailures?.findLast((item) => item.stepId === refusedStep);
     if (refusal !== undefined) return refusal;
   }
   return failure;
+};
+
+/** Re-check steps, and the refused write each one confirms. */
+const RECHECKED_WRITES: Readonly<Record<string, string>> = {
+  recheckCustomer: 'createCustomer',
+  recheckCommitments: 'createCommitment',
 };
 
 /** The two plans of a PLAN_CONFLICT: the run ended at `readPlan/planConflict` and wrote nothing. */
@@ -201,7 +204,9 @@ export const summariseProvisionAccount = (
   const replacedRelationId = asText(outputs['replacedPlanRelationId']);
   const planRelationId = assignedRelationId ?? replacedRelationId;
   const commitmentId = asText(outputs['commitmentId']);
-  const commitmentExists = endedAt(result, 'readCommitments', 'commitmentExists');
+  const commitmentExists =
+    endedAt(result, 'readCommitments', 'commitmentExists') ||
+    endedAt(result, 'recheckCommitments', 'commitmentExists');
   return {
     customerId,
     customer: asText(outputs['createdCustomerId']) ? 'created' : 'existing',

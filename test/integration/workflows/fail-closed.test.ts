@@ -12,6 +12,8 @@ import {
   loadProvisionAccountWorkflow,
   PROVISION_ACCOUNT_WORKFLOW_ID,
   type ProvisionAccountMessage,
+  reportedFailure,
+  summariseProvisionAccount,
 } from '../../../lib/workflows/provision-account.ts';
 
 const DEFAULT_PLAN = 'plan-default';
@@ -262,5 +264,47 @@ describe('provision-account fails closed on answers it cannot trust', () => {
     });
     expect(result.failure?.message).toContain('at most 2000 items');
     expect(successfulPosts(COMMITMENT_CREATE)).toEqual([]);
+  });
+
+  it('takes "already has an active commitment" after a list that lagged for what it is: the commitment exists', async () => {
+    // Prepare
+    const message = { customerId: 'acct-lag', customerName: 'L', commitment: COMMITMENT };
+    await run(message);
+    let lists = 0;
+    const laggingList =
+      (send: Send): Send =>
+      async (request, options) => {
+        const response = await send(request, options);
+        if (new URL(request.url).pathname !== COMMITMENT_LIST || lists++ > 0) return response;
+        return { ...response, bodyText: '[]' };
+      };
+    // Act
+    const result = await run(message, laggingList);
+    // Assess
+    expect(result.endAction).toEqual({ stepId: 'recheckCommitments', name: 'commitmentExists' });
+    expect(summariseProvisionAccount('acct-lag', result).commitment).toBe('existing');
+    expect(emulator.state().commitments).toHaveLength(1);
+  });
+
+  it("reports a refused commitment with Amberflo's own words and step when the re-check finds none", async () => {
+    // Prepare
+    emulator.setSwitches({ planCatalogue: [{ id: 'plan-pro' }, { id: DEFAULT_PLAN }] });
+    const message = {
+      customerId: 'acct-refused-commitment',
+      customerName: 'R',
+      commitment: { ...COMMITMENT, planId: 'plan-gone' },
+    };
+    // Act
+    const result = await run(message);
+    // Assess
+    expect(result.status).toBe('failed');
+    expect(result.failure?.stepId).toBe('recheckCommitments');
+    expect(reportedFailure(result)).toMatchObject({
+      stepId: 'createCommitment',
+      statusCode: 400,
+      code: 'AMBERFLO_REJECTED',
+    });
+    expect(reportedFailure(result).message).toContain('plan-gone does not exist');
+    expect(emulator.state().commitments).toEqual([]);
   });
 });

@@ -145,7 +145,7 @@ describe('provision-account against the Amberflo emulator', () => {
     emulator.clearRequestLog();
     const second = await provision(message);
     // Assess
-    expect(first.status).toBe('completed');
+    expect(first.endAction).toEqual({ stepId: 'createCommitment', name: 'committed' });
     expect(summariseProvisionAccount('acct-3', first).commitment).toBe('created');
     expect(second.status).toBe('ended');
     expect(writes()).toEqual([]);
