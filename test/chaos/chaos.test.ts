@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmulatorState } from '../../lib/amberflo/emulator/api.ts';
 import { createPrng } from '../../lib/amberflo/emulator/faults.ts';
 import {
   type DeadLetter,
@@ -24,7 +25,11 @@ const ALLOWED_CODES_FOR_A_VALID_SIGNUP = [
   'DEPENDENCY_UNAVAILABLE',
   'UNEXPECTED',
 ];
-/** A conflicting duplicate may also end as its conflict, against the completed first signup or the plan it left. */
+/**
+ * Where one customer arrives twice with different plans, whichever message completes first wins (SQS keeps no order,
+ * and a message that met the other's run in progress is retried, not refused): the other may end as its conflict,
+ * against the completed provisioning or against the plan the winner left.
+ */
 const ALLOWED_CODES_FOR_A_CONFLICT = [
   ...ALLOWED_CODES_FOR_A_VALID_SIGNUP,
   'CONFLICTING_DUPLICATE',
@@ -182,9 +187,18 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
       if (signup.expect === 'provisioned' && signup.customerId)
         firstBody.set(signup.customerId, signup.body);
     }
+    const contested = new Set(
+      signups
+        .filter((signup) => signup.expect === 'CONFLICTING_DUPLICATE')
+        .map((s) => s.customerId),
+    );
     // Act
     const problems: string[] = [];
     for (const [customerId, body] of firstBody) {
+      if (contested.has(customerId)) {
+        problems.push(...atMostOnce(state, customerId));
+        continue;
+      }
       if (deadLetteredCustomers.has(body)) continue;
       const customers =
         state?.customers.filter((customer) => customer.customerId === customerId) ?? [];
@@ -228,12 +242,17 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
     // Prepare
     const bySource = new Map(deadLetters.map((letter) => [letter.sourceMessageId, letter]));
     const state = stack.emulator?.state();
+    const contested = new Set(
+      signups
+        .filter((signup) => signup.expect === 'CONFLICTING_DUPLICATE')
+        .map((s) => s.customerId),
+    );
     // Act
     const unexpected = signups.flatMap((signup, index) => {
       const letter = bySource.get(sentIds[index] as string);
       if (letter === undefined) return [];
       const allowed =
-        signup.expect === 'CONFLICTING_DUPLICATE'
+        signup.expect === 'CONFLICTING_DUPLICATE' || contested.has(signup.customerId)
           ? ALLOWED_CODES_FOR_A_CONFLICT
           : signup.expect === 'provisioned' || signup.expect === 'duplicate'
             ? ALLOWED_CODES_FOR_A_VALID_SIGNUP
@@ -270,6 +289,20 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
     );
   });
 });
+
+/** Problems of a contested customer: whichever message won, one customer, at most one plan and one commitment. */
+const atMostOnce = (state: EmulatorState | undefined, customerId: string): string[] => {
+  const customers = state?.customers.filter((c) => c.customerId === customerId) ?? [];
+  const plans = (state?.relations[customerId] ?? []).filter(
+    (r) => r.productPlanId !== DEFAULT_PLAN,
+  );
+  const commitments = state?.commitments.filter((c) => c.contract.customerId === customerId) ?? [];
+  return [
+    ...(customers.length === 1 ? [] : [`${customerId}: ${customers.length} customers`]),
+    ...(plans.length <= 1 ? [] : [`${customerId}: ${plans.length} plan assignments`]),
+    ...(commitments.length <= 1 ? [] : [`${customerId}: ${commitments.length} commitments`]),
+  ];
+};
 
 const countBy = (values: readonly string[]): Record<string, number> => {
   const counts: Record<string, number> = {};
