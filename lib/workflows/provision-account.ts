@@ -158,6 +158,12 @@ const endedAt = (result: ProvisionRunView, stepId: string, name: string): boolea
   result.endAction?.stepId === stepId &&
   result.endAction.name === name;
 
+/** Re-check steps, and the refused write each one confirms. */
+const RECHECKED_WRITES: Readonly<Record<string, string>> = {
+  recheckCustomer: 'createCustomer',
+  recheckCommitments: 'createCommitment',
+};
+
 /**
  * The failure to report for a failed run. A refused create routes to its re-check (`recheckCustomer`,
  * `recheckCommitments`); when the re-check answers but finds nothing, the truth is the create's refusal (its status,
@@ -165,18 +171,15 @@ const endedAt = (result: ProvisionRunView, stepId: string, name: string): boolea
  */
 export const reportedFailure = (result: ProvisionRunView): StepFailureView => {
   const failure = result.failure ?? {};
-  const refusedStep = failure.stepId === undefined ? undefined : RECHECKED_WRITES[failure.stepId];
+  const refusedStep =
+    failure.stepId !== undefined && Object.hasOwn(RECHECKED_WRITES, failure.stepId)
+      ? RECHECKED_WRITES[failure.stepId]
+      : undefined;
   if (refusedStep !== undefined && failure.reason === 'criteria' && failure.statusCode === 200) {
     const refusal = result.handledFailures?.findLast((item) => item.stepId === refusedStep);
     if (refusal !== undefined) return refusal;
   }
   return failure;
-};
-
-/** Re-check steps, and the refused write each one confirms. */
-const RECHECKED_WRITES: Readonly<Record<string, string>> = {
-  recheckCustomer: 'createCustomer',
-  recheckCommitments: 'createCommitment',
 };
 
 /** The two plans of a PLAN_CONFLICT: the run ended at `readPlan/planConflict` and wrote nothing. */
