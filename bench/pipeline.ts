@@ -55,7 +55,7 @@ const STEPS_WITH_COMMITMENT = [
   'findCustomer',
   'createCustomer',
   'readPlan',
-  'assignPlan',
+  'replacePlan',
   'readCommitments',
 ];
 

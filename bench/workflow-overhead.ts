@@ -104,14 +104,17 @@ export const runWorkflowOverheadBenchmark = async ({
         PROVISION_ACCOUNT_WORKFLOW_ID,
         toProvisionAccountInputs(
           { customerId, customerName: 'Bench', productId: 'plan-pro' },
-          { amberfloProductId: '1' },
+          { amberfloProductId: '1', replaceablePlanIds: ['default-plan'] },
         ),
         { deadline: Date.now() + 10_000 },
       );
-      if (result.status === 'failed')
-        throw new Error(`run failed: ${JSON.stringify(result.failure)}`);
+      if (result.status === 'failed' || result.endAction?.name === 'planConflict')
+        throw new Error(
+          `run did not provision: ${JSON.stringify(result.failure ?? result.endAction)}`,
+        );
     };
-    // The same decisions the workflow makes, written by hand: read, create if absent, read plan, assign if different.
+    // The same decisions the workflow makes, written by hand: read, create if absent, read plan, replace the Default
+    // Plan (no response-schema checks: the interpreter's extra work is part of what is measured).
     const byHand = async (customerId: string) => {
       const found = (await http.ky.get('customers', { searchParams: { customerId } }).json()) as {
         customerId?: string;
@@ -125,10 +128,10 @@ export const runWorkflowOverheadBenchmark = async ({
         })
         .text();
       const plan = (planText ? JSON.parse(planText) : {}) as { productPlanId?: string };
-      if (plan.productPlanId !== 'plan-pro') {
+      if (plan.productPlanId === 'default-plan') {
         await http.ky
-          .post('payments/pricing/amberflo/customer-pricing', {
-            json: { customerId, productPlanId: 'plan-pro', productId: '1' },
+          .post('payments/pricing/amberflo/customer-pricing/product-plan-cancellation', {
+            json: { customerId, newProductPlanId: 'plan-pro' },
           })
           .json();
       }

@@ -56,6 +56,19 @@ export const EnvSchema = z
       .describe(
         'Pricing plan assigned when a message names none; without it productId is required',
       ),
+    REPLACEABLE_PLAN_IDS: z
+      .string()
+      .default('')
+      .transform((text) =>
+        text
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id !== ''),
+      )
+      .pipe(z.array(z.string().regex(/^[A-Za-z0-9_.:@+=-]{1,128}$/, 'not a plan id')).max(50))
+      .describe(
+        "Comma-separated plans nobody chose (the account's Default Plan) that may be replaced; any other current plan is PLAN_CONFLICT",
+      ),
     AMBERFLO_HTTP_TIMEOUT_MS: positiveInt(5_000).describe(
       'Timeout of one Amberflo request; capped by the remaining invocation time',
     ),
@@ -166,6 +179,8 @@ export type Config = {
     readonly sourceQueueUrl?: string;
   };
   readonly defaultProductPlanId?: string;
+  /** REPLACEABLE_PLAN_IDS: the only current plans the workflow may replace. */
+  readonly replaceablePlanIds: readonly string[];
   readonly deadLetterQueueUrl: string;
   readonly idempotency: { readonly tableName: string; readonly ttlSeconds: number };
   readonly maxReceiveCount: number;
@@ -229,6 +244,7 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
       ...(data.SOURCE_QUEUE_URL ? { sourceQueueUrl: data.SOURCE_QUEUE_URL } : {}),
     },
     ...(data.DEFAULT_PRODUCT_PLAN_ID ? { defaultProductPlanId: data.DEFAULT_PRODUCT_PLAN_ID } : {}),
+    replaceablePlanIds: data.REPLACEABLE_PLAN_IDS,
     deadLetterQueueUrl: data.DEAD_LETTER_QUEUE_URL,
     idempotency: {
       tableName: data.IDEMPOTENCY_TABLE_NAME,

@@ -233,6 +233,7 @@ export const createDependencies = (
       settings: {
         amberfloProductId: config.amberflo.productId,
         defaultProductPlanId: config.defaultProductPlanId,
+        replaceablePlanIds: config.replaceablePlanIds,
       },
       expiresAfterSeconds: config.idempotency.ttlSeconds,
     });

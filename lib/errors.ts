@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'WORKFLOW_INVALID',
   'UNEXPECTED',
   'CONFIG_INVALID',
+  'PLAN_CONFLICT',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -31,6 +32,10 @@ export type ErrorDetails = {
   readonly issues?: readonly string[];
   /** Seconds Amberflo asked us to wait (`Retry-After`), when it did. */
   readonly retryAfterSeconds?: number;
+  /** PLAN_CONFLICT: the plan the customer is on in Amberflo. */
+  readonly currentPlanId?: string;
+  /** PLAN_CONFLICT: the plan the message asks for. */
+  readonly requestedPlanId?: string;
 };
 
 /** Base of every error `lib/` throws. */
@@ -95,6 +100,16 @@ export class UnsupportedEventError extends AppError {
 export class ConflictingDuplicateError extends AppError {
   override readonly name = 'ConflictingDuplicateError';
   readonly code = 'CONFLICTING_DUPLICATE';
+  readonly retryable = false;
+}
+
+/**
+ * The customer is on a plan that someone chose (not the requested one, not one of REPLACEABLE_PLAN_IDS): nothing is
+ * written, a person decides. Permanent; the message names both plans.
+ */
+export class PlanConflictError extends AppError {
+  override readonly name = 'PlanConflictError';
+  readonly code = 'PLAN_CONFLICT';
   readonly retryable = false;
 }
 

@@ -206,6 +206,27 @@ export const classifyThrown = (thrown: unknown, context?: ClassifyContext): AppE
 };
 
 /**
+ * A success status whose body is not the documented JSON (HTML from a gateway, truncated or empty JSON, another
+ * shape): nothing can be concluded from it, neither "absent" nor "done", so it is AMBERFLO_UNAVAILABLE (retryable),
+ * never a reason to write (docs/amberflo-api.md §6).
+ */
+const unreadableAnswer = (
+  failure: StepFailure,
+  secrets: readonly string[],
+): { code: ErrorCode; message: string } => {
+  const where = (failure.issues ?? []).slice(0, 3).join('; ');
+  const scrub = createSecretScrubber(secrets);
+  return {
+    code: 'AMBERFLO_UNAVAILABLE',
+    message: truncate(
+      scrub(
+        `Amberflo answered HTTP ${failure.statusCode ?? '?'} with a body that is not the documented JSON${where === '' ? '' : ` (${where})`}`,
+      ),
+    ),
+  };
+};
+
+/**
  * Builds a `ClassifyFailure` for the workflow runner that also scrubs the given secrets (for example
  * `http.knownSecrets`) from messages.
  */
@@ -215,8 +236,16 @@ export const createWorkflowFailureClassifier = (
   return (failure: StepFailure): { code: ErrorCode; message: string } => {
     const list = typeof secrets === 'function' ? secrets() : secrets;
     switch (failure.reason) {
+      case 'response-schema':
+        return unreadableAnswer(failure, list);
       case 'criteria':
       case 'end-action': {
+        if (failure.statusCode === null && isAppError(failure.error)) {
+          return {
+            code: failure.error.code,
+            message: createSecretScrubber(list)(failure.error.message),
+          };
+        }
         if (failure.statusCode === null) {
           return {
             code: 'UNEXPECTED',

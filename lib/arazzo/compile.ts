@@ -26,6 +26,7 @@ import {
 } from './input-schema.ts';
 import { isRecord } from './is-record.ts';
 import { escapePointerToken, FORBIDDEN_KEYS, parseJsonPointer } from './json-pointer.ts';
+import { checkJsonPathQuery } from './jsonpath.ts';
 import { readDocumentFile } from './load-document.ts';
 import { bodyEncodingOf, checkPathTemplate, splitPathTemplate } from './prepare.ts';
 import { type DocumentIssue, validateArazzoSchema } from './schema-validation.ts';
@@ -63,6 +64,34 @@ export const formatIssue = (issue: DocumentIssue): string => `${issue.pointer}: 
 
 type OperationIndex = Map<string, CompiledOperation & { readonly pointer: string }>;
 
+/** Status keys whose documented JSON body the runtime validates: success codes only (`200`, `2XX`). */
+const SUCCESS_STATUS = /^2(\d\d|XX)$/;
+
+/**
+ * The JSON Schemas of an operation's documented success bodies (OpenAPI Response Objects, inline schemas only), by
+ * status. Error bodies stay free-form: their words are kept for the dead letter, never judged.
+ */
+const responseSchemasOf = (
+  responses: unknown,
+  pointer: string,
+  issues: DocumentIssue[],
+): Record<string, JsonSchema> | undefined => {
+  if (!isRecord(responses)) return undefined;
+  const result: Record<string, JsonSchema> = {};
+  for (const [status, response] of Object.entries(responses)) {
+    if (!SUCCESS_STATUS.test(status) || !isRecord(response)) continue;
+    const content = response['content'];
+    if (!isRecord(content)) continue;
+    const jsonType = Object.keys(content).find((type) => bodyEncodingOf(type) === 'json');
+    const media = jsonType === undefined ? undefined : content[jsonType];
+    const schema = isRecord(media) ? media['schema'] : undefined;
+    if (schema === undefined) continue;
+    const where = at(pointer, 'responses', status, 'content', jsonType ?? '', 'schema');
+    result[status] = resolveInputSchema(schema, where, {}, issues) as JsonSchema;
+  }
+  return Object.keys(result).length === 0 ? undefined : result;
+};
+
 const indexOperations = (
   openapi: unknown,
   issues: DocumentIssue[],
@@ -86,11 +115,14 @@ const indexOperations = (
       const mediaType = isRecord(content)
         ? Object.keys(content).find((type) => bodyEncodingOf(type) !== undefined)
         : undefined;
+      const pointer = `/paths/${escapePointerToken(path)}/${method}`;
+      const responses = responseSchemasOf(operation['responses'], `${where}#${pointer}`, issues);
       const entry = {
         method: method.toUpperCase() as HttpMethod,
         path,
         ...(mediaType === undefined ? {} : { contentType: mediaType }),
-        pointer: `/paths/${escapePointerToken(path)}/${method}`,
+        ...(responses === undefined ? {} : { responses }),
+        pointer,
       };
       const operationId = str(operation['operationId']);
       if (operationId !== undefined) {
@@ -270,7 +302,30 @@ const createChecker = (issues: DocumentIssue[], warnings: DocumentIssue[]) => {
     const condition = str(criterion['condition']) ?? '';
     const type = criterion['type'];
     const contextText = str(criterion['context']);
-    if (isRecord(type) || type === 'jsonpath' || type === 'xpath') {
+    if (type === 'jsonpath') {
+      if (contextText === undefined) {
+        issues.push({ pointer, message: 'a jsonpath criterion needs a "context"' });
+        return undefined;
+      }
+      checkExpressionText(contextText, at(pointer, 'context'), context, 'response', currentStep);
+      const template = parseTemplate(condition);
+      if (template !== undefined && !template.ok) {
+        issues.push({ pointer: at(pointer, 'condition'), message: template.error });
+        return undefined;
+      }
+      for (const part of template?.parts ?? []) {
+        if (typeof part !== 'string') {
+          checkReferences(part, at(pointer, 'condition'), context, 'response', currentStep);
+        }
+      }
+      const problem = checkJsonPathQuery(template?.parts ?? [condition]);
+      if (problem !== undefined) {
+        issues.push({ pointer: at(pointer, 'condition'), message: problem });
+        return undefined;
+      }
+      return { condition, type: 'jsonpath', context: contextText };
+    }
+    if (isRecord(type) || type === 'xpath') {
       const name = isRecord(type) ? String(type['type']) : type;
       issues.push({ pointer: at(pointer, 'type'), message: `${name} criteria are not supported` });
       if (contextText === undefined) {
@@ -368,7 +423,7 @@ const resolveInputSchema = (
     if (!SUPPORTED_SCHEMA_KEYWORDS.has(key)) {
       issues.push({
         pointer: at(pointer, key),
-        message: `inputs schema keyword "${key}" is not supported`,
+        message: `${pointer.includes('/responses/') ? 'response' : 'inputs'} schema keyword "${key}" is not supported`,
       });
       continue;
     }

@@ -7,14 +7,17 @@ import type { HttpRequest } from './http-port.ts';
 import type { JsonSchema } from './input-schema.ts';
 
 /** Marks the compiled format; bump it when the shape changes so stale JSON is refused at load. */
-export const COMPILED_FORMAT = 'arazzo-compiled/1';
+export const COMPILED_FORMAT = 'arazzo-compiled/2';
 
 export type HttpMethod = HttpRequest['method'];
 
-/** A criterion after validation: jsonpath and xpath never reach the compiled form. */
+/**
+ * A criterion after validation: xpath never reaches the compiled form. A jsonpath condition is an RFC 9535 query
+ * that may embed runtime expressions (`{$inputs.id}`), each substituted as a JSON literal before the query runs.
+ */
 export type CompiledCriterion = {
   readonly condition: string;
-  readonly type: 'simple' | 'regex';
+  readonly type: 'simple' | 'regex' | 'jsonpath';
   readonly context?: string;
 };
 
@@ -51,6 +54,11 @@ export type CompiledOperation = {
   readonly path: string;
   /** The operation's JSON-ish request media type, when it declares one. */
   readonly contentType?: string;
+  /**
+   * JSON Schemas of the JSON bodies the description documents, by status (`200`, `2XX`). A body answered with one
+   * of these statuses must be JSON and match, or the step fails with reason `response-schema`.
+   */
+  readonly responses?: Readonly<Record<string, JsonSchema>>;
 };
 
 export type CompiledStep = {

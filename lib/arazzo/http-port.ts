@@ -59,7 +59,9 @@ export type FailureReason =
   | 'timeout'
   | 'deadline'
   | 'step-budget'
-  | 'evaluation';
+  | 'evaluation'
+  /** A success status whose body is not JSON or breaks the schema the source description documents for it. */
+  | 'response-schema';
 
 /** What the interpreter knows about a failed step when it asks for a code. */
 export type StepFailure = {
@@ -69,6 +71,8 @@ export type StepFailure = {
   readonly bodyText?: string;
   /** What `Send` threw, for transport and timeout failures. */
   readonly error?: unknown;
+  /** For `response-schema`: where the body breaks the documented schema (never the body's values). */
+  readonly issues?: readonly string[];
 };
 
 /**

@@ -18,6 +18,8 @@ export const SUPPORTED_SCHEMA_KEYWORDS: ReadonlySet<string> = new Set([
   'minimum',
   'maximum',
   'items',
+  'minItems',
+  'maxItems',
 ]);
 
 /** Annotation keywords that assert nothing; `format` is not asserted (`password` only drives redaction). */
@@ -55,7 +57,12 @@ const matchesType = (value: unknown, type: string): boolean => {
   return actual === type;
 };
 
-const label = (path: string): string => (path === '' ? 'inputs' : `inputs${path}`);
+/** Names a location for an issue: the root name (`inputs`, `body`) plus the JSON Pointer below it. */
+type Label = (path: string) => string;
+const labelUnder =
+  (root: string): Label =>
+  (path) =>
+    path === '' ? root : `${root}${path}`;
 
 const sameJson = (a: unknown, b: unknown): boolean => {
   if (a === b) return true;
@@ -67,7 +74,8 @@ const sameJson = (a: unknown, b: unknown): boolean => {
  * Compiles a schema (subset) into a check. Throws a plain `Error` only for a schema the build should have refused
  * (a pattern that does not compile); callers wrap it.
  */
-export const compileSchema = (schema: unknown): SchemaCheck => {
+export const compileSchema = (schema: unknown, root = 'inputs'): SchemaCheck => {
+  const label = labelUnder(root);
   if (schema === true || schema === undefined) return () => undefined;
   if (schema === false)
     return (_value, path, issues) => void issues.push(`${label(path)}: is not allowed`);
@@ -87,6 +95,8 @@ export const compileSchema = (schema: unknown): SchemaCheck => {
     properties: propertiesValue,
     additionalProperties: additional,
     items,
+    minItems,
+    maxItems,
   } = schema;
   if (rawType !== undefined) {
     const types = (Array.isArray(rawType) ? rawType : [rawType]).map(String);
@@ -141,10 +151,10 @@ export const compileSchema = (schema: unknown): SchemaCheck => {
   const required = Array.isArray(requiredValue) ? requiredValue.map(String) : [];
   const properties = isRecord(propertiesValue) ? propertiesValue : {};
   const propertyChecks = Object.entries(properties).map(
-    ([name, sub]) => [name, compileSchema(sub)] as const,
+    ([name, sub]) => [name, compileSchema(sub, root)] as const,
   );
   const known = new Set(Object.keys(properties));
-  const additionalCheck = additional === undefined ? undefined : compileSchema(additional);
+  const additionalCheck = additional === undefined ? undefined : compileSchema(additional, root);
   if (required.length > 0 || propertyChecks.length > 0 || additionalCheck !== undefined) {
     checks.push((value, path, issues) => {
       if (!isRecord(value)) return;
@@ -162,8 +172,19 @@ export const compileSchema = (schema: unknown): SchemaCheck => {
       }
     });
   }
+  if (typeof minItems === 'number' || typeof maxItems === 'number') {
+    checks.push((value, path, issues) => {
+      if (!Array.isArray(value)) return;
+      if (typeof minItems === 'number' && value.length < minItems) {
+        issues.push(`${label(path)}: must have at least ${minItems} items`);
+      }
+      if (typeof maxItems === 'number' && value.length > maxItems) {
+        issues.push(`${label(path)}: must have at most ${maxItems} items, got ${value.length}`);
+      }
+    });
+  }
   if (items !== undefined) {
-    const itemCheck = compileSchema(items);
+    const itemCheck = compileSchema(items, root);
     checks.push((value, path, issues) => {
       if (!Array.isArray(value)) return;
       value.forEach((item, index) => {

@@ -23,6 +23,7 @@ import {
 import { compileSchema, findPasswordPaths, type SchemaCheck } from './input-schema.ts';
 import { isRecord } from './is-record.ts';
 import { FORBIDDEN_KEYS, parseJsonPointer } from './json-pointer.ts';
+import { checkJsonPathQuery, type JsonPathParts } from './jsonpath.ts';
 
 /** A payload, parameter or replacement value, pre-parsed. */
 export type ValuePlan =
@@ -37,6 +38,12 @@ export type PreparedCriterion =
   | {
       readonly kind: 'regex';
       readonly regex: RegExp;
+      readonly context: Expression;
+      readonly source: string;
+    }
+  | {
+      readonly kind: 'jsonpath';
+      readonly parts: JsonPathParts;
       readonly context: Expression;
       readonly source: string;
     };
@@ -82,6 +89,8 @@ export type PreparedStep = {
   readonly onSuccess: readonly PreparedAction[];
   readonly onFailure: readonly PreparedAction[];
   readonly outputs: readonly (readonly [string, Expression])[];
+  /** Validators of the documented success bodies, by status key (`200`, `2XX`). */
+  readonly responseChecks: ReadonlyMap<string, SchemaCheck>;
 };
 
 export type PreparedWorkflow = {
@@ -217,6 +226,25 @@ const prepareCriterion = (
   where: string,
   issues: string[],
 ): PreparedCriterion | undefined => {
+  if (criterion.type === 'jsonpath') {
+    const context = parseExpression(criterion.context ?? '');
+    if (!context.ok) {
+      issues.push(`${where}/context: ${context.error}`);
+      return undefined;
+    }
+    const template = parseTemplate(criterion.condition);
+    if (template !== undefined && !template.ok) {
+      issues.push(`${where}/condition: ${template.error}`);
+      return undefined;
+    }
+    const parts = template?.parts ?? [criterion.condition];
+    const problem = checkJsonPathQuery(parts);
+    if (problem !== undefined) {
+      issues.push(`${where}/condition: ${problem}`);
+      return undefined;
+    }
+    return { kind: 'jsonpath', parts, context: context.expression, source: criterion.condition };
+  }
   if (criterion.type === 'regex') {
     const context = parseExpression(criterion.context ?? '');
     if (!context.ok) {
@@ -262,6 +290,22 @@ const prepareOutputs = (
     }
     return [[name, parsed.expression] as const];
   });
+
+const prepareResponseChecks = (
+  responses: Readonly<Record<string, unknown>> | undefined,
+  where: string,
+  issues: string[],
+): Map<string, SchemaCheck> => {
+  const checks = new Map<string, SchemaCheck>();
+  for (const [status, schema] of Object.entries(responses ?? {})) {
+    try {
+      checks.set(status, compileSchema(schema, 'body'));
+    } catch (error) {
+      issues.push(`${where}/responses/${status}: ${(error as Error).message}`);
+    }
+  }
+  return checks;
+};
 
 /**
  * Prepares a compiled document once per container. Throws WorkflowDocumentError (with `details.issues`) when the
@@ -354,6 +398,7 @@ export const prepareDocument = (compiled: CompiledDocument): PreparedDocument =>
         onSuccess: prepareActions(step.onSuccess, 'onSuccess'),
         onFailure: prepareActions(step.onFailure, 'onFailure'),
         outputs: prepareOutputs(step.outputs, `${where}/outputs`, issues),
+        responseChecks: prepareResponseChecks(operation?.responses, `${where}/operation`, issues),
       };
     });
     let validateInputs: SchemaCheck = () => undefined;

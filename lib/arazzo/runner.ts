@@ -21,6 +21,7 @@ import {
   type Send,
 } from './http-port.ts';
 import { resolveTokens } from './json-pointer.ts';
+import { jsonPathMatches } from './jsonpath.ts';
 import {
   evaluatePlan,
   type PreparedAction,
@@ -122,12 +123,21 @@ export type RunFailure = {
   readonly message: string;
 };
 
-/** `completed`: ran past the last step; `ended`: an `end` success action; `failed`: see `failure`. */
+/** Which success action ended the run: lets a caller tell apart the document's different `end`s. */
+export type EndAction = { readonly stepId: string; readonly name: string };
+
+/**
+ * `completed`: ran past the last step; `ended`: an `end` success action (named in `endAction`); `failed`: see
+ * `failure`. `handledFailures` lists step failures that a `goto` failure action routed elsewhere, oldest first,
+ * classified like `failure`: the original reason when a later step only confirms it.
+ */
 export type RunResult = {
   readonly status: 'completed' | 'ended' | 'failed';
   readonly outputs: Record<string, unknown>;
   readonly steps: StepRecord[];
   readonly failure?: RunFailure;
+  readonly endAction?: EndAction;
+  readonly handledFailures?: RunFailure[];
   readonly trace: TraceEntry[];
 };
 
@@ -408,10 +418,24 @@ export const createWorkflowRunner = (
         continue;
       }
       const subject = evaluateExpression(criterion.context, scope);
+      if (criterion.kind === 'jsonpath') {
+        if (!jsonPathMatches(criterion.parts, subject, scope)) return false;
+        continue;
+      }
       if (subject === undefined || subject === null) return false;
       if (!criterion.regex.test(stringifyEmbedded(subject))) return false;
     }
     return true;
+  };
+
+  /** Issues when a success status comes with a body that is not the documented JSON; undefined when it is. */
+  const checkResponse = (step: PreparedStep, response: ResponseView): string[] | undefined => {
+    const status = String(response.statusCode);
+    const check = step.responseChecks.get(status) ?? step.responseChecks.get(`${status[0]}XX`);
+    if (check === undefined) return undefined;
+    const issues: string[] = [];
+    check(response.body, '', issues);
+    return issues.length === 0 ? undefined : issues;
   };
 
   const firstMatching = (
@@ -444,7 +468,13 @@ export const createWorkflowRunner = (
     let lastFailure: AttemptFailure | undefined;
     let index = 0;
 
-    const finish = (status: RunResult['status'], failure?: RunFailure): RunResult => {
+    const handledFailures: RunFailure[] = [];
+
+    const finish = (
+      status: RunResult['status'],
+      failure?: RunFailure,
+      endAction?: EndAction,
+    ): RunResult => {
       const scope: ExpressionScope = { inputs, stepOutputs, workflowOutputs };
       for (const [name, expression] of workflow.outputs) {
         const value = evaluateExpression(expression, scope);
@@ -452,31 +482,47 @@ export const createWorkflowRunner = (
         workflowOutputs[name] =
           typeof value === 'string' && runSecrets.size > 0 ? redact(value) : value;
       }
-      return failure === undefined
-        ? { status, outputs: workflowOutputs, steps, trace }
-        : { status, outputs: workflowOutputs, steps, trace, failure };
+      return {
+        status,
+        outputs: workflowOutputs,
+        steps,
+        trace,
+        ...(failure === undefined ? {} : { failure }),
+        ...(endAction === undefined ? {} : { endAction }),
+        ...(handledFailures.length === 0 ? {} : { handledFailures }),
+      };
+    };
+
+    type FailureExtra = { bodyText?: string; error?: unknown; issues?: readonly string[] };
+
+    const classifyStep = (
+      stepId: string,
+      reason: FailureReason,
+      statusCode: number | null,
+      extra: FailureExtra = {},
+    ): RunFailure => {
+      const classified = options.classify({
+        reason,
+        statusCode,
+        ...(extra.bodyText === undefined ? {} : { bodyText: redact(extra.bodyText) }),
+        ...(extra.error === undefined ? {} : { error: extra.error }),
+        ...(extra.issues === undefined ? {} : { issues: extra.issues }),
+      });
+      return {
+        stepId,
+        statusCode,
+        reason,
+        code: classified.code,
+        message: redact(classified.message),
+      };
     };
 
     const fail = (
       stepId: string,
       reason: FailureReason,
       statusCode: number | null,
-      extra: { bodyText?: string; error?: unknown } = {},
-    ): RunResult => {
-      const classified = options.classify({
-        reason,
-        statusCode,
-        ...(extra.bodyText === undefined ? {} : { bodyText: redact(extra.bodyText) }),
-        ...(extra.error === undefined ? {} : { error: extra.error }),
-      });
-      return finish('failed', {
-        stepId,
-        statusCode,
-        reason,
-        code: classified.code,
-        message: redact(classified.message),
-      });
-    };
+      extra: FailureExtra = {},
+    ): RunResult => finish('failed', classifyStep(stepId, reason, statusCode, extra));
 
     /**
      * Gives up for `reason` (step budget, a refused send) with the classification of the last failed answer of the
@@ -536,6 +582,7 @@ export const createWorkflowRunner = (
         let reason: FailureReason | undefined;
         let sendError: unknown;
         let bodyText: string | undefined;
+        let schemaIssues: string[] | undefined;
         if (built === undefined) {
           reason = 'evaluation';
         } else {
@@ -579,6 +626,8 @@ export const createWorkflowRunner = (
               headers: answer.headers,
               body: parseBody(answer.bodyText),
             };
+            schemaIssues = checkResponse(step, response);
+            if (schemaIssues !== undefined) reason = 'response-schema';
           }
         }
         const scope: ExpressionScope = { ...scopeBase, request: built?.view, response };
@@ -618,7 +667,7 @@ export const createWorkflowRunner = (
           const action = firstMatching(step.onSuccess, scope);
           if (action?.type === 'end') {
             close('end');
-            return finish('ended');
+            return finish('ended', undefined, { stepId: step.stepId, name: action.name });
           }
           if (action?.type === 'goto') {
             close(`goto:${action.targetId}`);
@@ -665,24 +714,19 @@ export const createWorkflowRunner = (
           chosen = action;
           break;
         }
+        const extra: FailureExtra = {
+          ...(bodyText === undefined ? {} : { bodyText }),
+          ...(sendError === undefined ? {} : { error: sendError }),
+          ...(schemaIssues === undefined ? {} : { issues: schemaIssues }),
+        };
         if (chosen === undefined) {
           close('failure');
-          return fail(step.stepId, failureReason, response.statusCode, {
-            ...(bodyText === undefined ? {} : { bodyText }),
-            ...(sendError === undefined ? {} : { error: sendError }),
-          });
+          return fail(step.stepId, failureReason, response.statusCode, extra);
         }
         if (chosen.type === 'end') {
           close('end');
-          return fail(step.stepId, 'end-action', response.statusCode, {
-            ...(bodyText === undefined ? {} : { bodyText }),
-            ...(sendError === undefined ? {} : { error: sendError }),
-          });
+          return fail(step.stepId, 'end-action', response.statusCode, extra);
         }
-        const failureDetails = {
-          ...(bodyText === undefined ? {} : { bodyText }),
-          ...(sendError === undefined ? {} : { error: sendError }),
-        };
         if (chosen.type === 'goto') {
           const transient = isTransient(response.statusCode);
           if (transient) failureGotos += 1;
@@ -696,8 +740,11 @@ export const createWorkflowRunner = (
           // Waiting past the deadline cannot succeed: fail now, with what Amberflo answered.
           if (now() + gotoWaitMs > deadline) {
             close('failure');
-            return fail(step.stepId, failureReason, response.statusCode, failureDetails);
+            return fail(step.stepId, failureReason, response.statusCode, extra);
           }
+          handledFailures.push(
+            classifyStep(step.stepId, failureReason, response.statusCode, extra),
+          );
           close(`goto:${chosen.targetId}`);
           if (gotoWaitMs > 0) await sleep(gotoWaitMs, signal);
           next = chosen.target;

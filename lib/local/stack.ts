@@ -130,6 +130,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
   // The deployed environment, minus the SSM parameter name: locally the key is handed over directly.
   const { AMBERFLO_API_KEY_PARAMETER: _parameterName, ...declaredEnv } = resources.environment;
+  const emulatorDefaultPlan = emulator?.switches().defaultPlanId;
   const env: Record<string, string> = {
     ...declaredEnv,
     AWS_REGION: LOCAL_REGION,
@@ -152,6 +153,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
           RETRY_BACKOFF_BASE_SECONDS: '1',
           RETRY_BACKOFF_MAX_SECONDS: String(options.visibilityTimeoutSeconds),
         }),
+    // The emulator's Default Plan is the one plan nobody chose (README, REPLACEABLE_PLAN_IDS); a sandbox keeps the
+    // deployed value.
+    ...(emulatorDefaultPlan ? { REPLACEABLE_PLAN_IDS: emulatorDefaultPlan } : {}),
     ...options.env,
   };
 

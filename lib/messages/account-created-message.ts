@@ -33,13 +33,26 @@ const id = () =>
 
 const finiteNumber = () => z.number().refine(Number.isFinite, 'must be a finite number');
 
-/** Unix milliseconds. Values below 10^11 are almost certainly seconds (amberflo-api.md §7) and are rejected. */
+/** The earliest plan start that makes sense: 2000-01-01T00:00:00Z. */
+export const EARLIEST_START_TIME_MS = Date.UTC(2000, 0, 1);
+/** How far ahead a plan start may be: about five years. */
+export const MAX_START_AHEAD_MS = 5 * 366 * 24 * 3600 * 1000;
+
+/**
+ * Unix milliseconds of a plan start. Values below 10^11 are almost certainly seconds (docs/amberflo-api.md §5) and
+ * are rejected as such; anything before 2000 or more than five years ahead is a producer bug, not a plan.
+ */
 const unixMillis = () =>
   z
     .number()
     .refine(Number.isSafeInteger, 'must be an integer number of Unix milliseconds')
     .refine((value) => value >= 0, 'must not be negative')
-    .refine((value) => value < 0 || value >= 1e11, 'looks like seconds; send Unix milliseconds');
+    .refine((value) => value < 0 || value >= 1e11, 'looks like seconds; send Unix milliseconds')
+    .refine((value) => value < 1e11 || value >= EARLIEST_START_TIME_MS, 'must not be before 2000')
+    .refine(
+      (value) => value <= Date.now() + MAX_START_AHEAD_MS,
+      'must not be more than 5 years from now',
+    );
 
 /** Arrears commitment with true-up (amberflo-api.md §4.2). `planId` defaults to the assigned plan. */
 export const CommitmentSchema = z.object({

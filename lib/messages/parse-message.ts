@@ -187,6 +187,19 @@ export const parseAccountCreatedMessage = (body: string): AccountCreatedMessage 
       issues: ['Body: expected an object'],
     });
   }
+  // A raw body carrying an envelope's marker (without the rest of the envelope) claims to be another event: a
+  // producer bug, never something to provision.
+  for (const field of ['detail-type', 'Type']) {
+    const name = payload[field];
+    if (
+      name !== undefined &&
+      !(typeof name === 'string' && ACCOUNT_CREATED.has(normaliseEventName(name)))
+    ) {
+      throw new InvalidMessageError(`Message carries a ${field} that is not account-created`, {
+        issues: [`${field}: "${printable(String(name))}" is not an account-created event`],
+      });
+    }
+  }
   for (const field of ['type', 'eventType']) {
     const name = payload[field];
     if (typeof name === 'string' && !ACCOUNT_CREATED.has(normaliseEventName(name))) {

@@ -7,10 +7,11 @@
  * | Not JSON, schema break, too large/deep, invalid workflow input | INVALID_MESSAGE         | dead-lettered at once             |
  * | Another event type / SNS type / EventBridge detail-type        | UNSUPPORTED_EVENT       | dead-lettered at once             |
  * | Amberflo answered another 4xx, or a 2xx failing the criteria   | AMBERFLO_REJECTED       | dead-lettered at once             |
- * | Same customer, other plan/start/commitment (validation error)  | CONFLICTING_DUPLICATE   | dead-lettered at once             |
- * | Amberflo 408/429/5xx, transport, timeout, deadline, abort      | AMBERFLO_UNAVAILABLE    | retried; DLQ on the last receive  |
+ * | Same customer, other plan/start/commitment, completed record   | CONFLICTING_DUPLICATE   | dead-lettered at once             |
+ * | Current plan chosen by a person (not requested, not replaceable)| PLAN_CONFLICT          | dead-lettered at once             |
+ * | Amberflo 408/429/5xx, unreadable 200, transport, timeout, abort| AMBERFLO_UNAVAILABLE    | retried; DLQ on the last receive  |
  * | Amberflo 401/403                                               | AMBERFLO_AUTH           | retried; DLQ on the last receive  |
- * | Same customer in progress elsewhere                            | DUPLICATE_IN_PROGRESS   | retried; DLQ on the last receive  |
+ * | Same customer in progress elsewhere (any payload)              | DUPLICATE_IN_PROGRESS   | retried; DLQ on the last receive  |
  * | DynamoDB, SSM or SQS failed                                    | DEPENDENCY_UNAVAILABLE  | retried; DLQ on the last receive  |
  * | Step budget, evaluation error, document defect, any other bug  | UNEXPECTED / WORKFLOW_* | retried; DLQ on the last receive  |
  * | The dead-letter send fails                                     | (original error)        | batch item failure, never lost    |
@@ -105,10 +106,24 @@ export const fromWorkflowFailure = (failure: WorkflowFailure): AppError => {
   return new UnexpectedError(message, details);
 };
 
+/** Status of the idempotency record an IdempotencyValidationError carries (`COMPLETED`, `INPROGRESS`, …). */
+const recordStatusOf = (thrown: unknown): string | undefined => {
+  const record = (thrown as { existingRecord?: { getStatus?: () => unknown; status?: unknown } })
+    .existingRecord;
+  try {
+    const status = typeof record?.getStatus === 'function' ? record.getStatus() : record?.status;
+    return typeof status === 'string' ? status : undefined;
+  } catch {
+    // getStatus throws for a status it does not know: not a completed record.
+    return undefined;
+  }
+};
+
 /**
  * The one place where anything thrown while processing a record becomes an AppError: ours pass through,
- * Powertools idempotency, parameters and AWS SDK errors become CONFLICTING_DUPLICATE, DUPLICATE_IN_PROGRESS or
- * DEPENDENCY_UNAVAILABLE, aborts AMBERFLO_UNAVAILABLE, and the rest UNEXPECTED. The foreign error travels as `cause`;
+ * Powertools idempotency, parameters and AWS SDK errors become CONFLICTING_DUPLICATE (against a completed record
+ * only), DUPLICATE_IN_PROGRESS or DEPENDENCY_UNAVAILABLE, aborts AMBERFLO_UNAVAILABLE, and the rest UNEXPECTED
+ * (retryable): a JavaScript error is never taken for the message's fault by its name. The foreign error travels as `cause`;
  * its message is not copied (it may hold request data).
  */
 export const toAppError = (thrown: unknown): AppError => {
@@ -118,6 +133,15 @@ export const toAppError = (thrown: unknown): AppError => {
     thrown instanceof IdempotencyValidationError ||
     hasName(thrown, 'IdempotencyValidationError')
   ) {
+    // Powertools validates the payload against any record it meets, an in-progress one too: only a completed
+    // provisioning is a conflict; a run still in progress may yet fail and leave the customer to this message.
+    if (recordStatusOf(thrown) !== 'COMPLETED') {
+      return new DuplicateInProgressError(
+        'This customer is being provisioned by another invocation with a different plan, start time or commitment',
+        {},
+        cause,
+      );
+    }
     return new ConflictingDuplicateError(
       'This customer was already provisioned with a different plan, start time or commitment',
       {},
@@ -159,9 +183,6 @@ export const toAppError = (thrown: unknown): AppError => {
       {},
       cause,
     );
-  }
-  if (hasName(thrown, 'SyntaxError', 'ZodError')) {
-    return new InvalidMessageError('Message could not be read', {}, cause);
   }
   return new UnexpectedError('Unexpected failure while provisioning', {}, cause);
 };

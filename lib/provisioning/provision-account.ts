@@ -4,20 +4,26 @@
  * 2. Powertools idempotency, keyed on workflow id + customerId (never the SQS messageId, which a redrive changes):
  *    - completed record with the same plan/start/commitment → its stored summary, zero Amberflo calls;
  *    - completed record with different ones → IdempotencyValidationError (CONFLICTING_DUPLICATE);
- *    - in-progress record → IdempotencyAlreadyInProgressError (DUPLICATE_IN_PROGRESS); the lock expires with the
- *      invocation that holds it (registerLambdaContext);
+ *    - in-progress record, same payload or not → DUPLICATE_IN_PROGRESS (retried: the holder may yet fail); the lock
+ *      expires with the invocation that holds it (registerLambdaContext);
  *    - otherwise the workflow runs. A failed run throws, Powertools deletes the record, and the next delivery runs
  *      again; the workflow's read-before-write is the second line of defence against repeated writes.
+ * 3. The run's end is read: a failure keeps its true reason (a refused create stays the create's), an end at
+ *    `readPlan/planConflict` is PLAN_CONFLICT (thrown, so no record is kept), anything else is the summary.
  */
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
+import { PlanConflictError } from '../errors.ts';
 import type { AccountCreatedMessage } from '../messages/account-created-message.ts';
 import {
   PROVISION_ACCOUNT_WORKFLOW_ID,
   type ProvisionAccountInputs,
   type ProvisionAccountSettings,
   type ProvisionAccountSummary,
+  type ProvisionRunView,
+  planConflictOf,
+  reportedFailure,
   summariseProvisionAccount,
   toProvisionAccountInputs,
 } from '../workflows/provision-account.ts';
@@ -27,9 +33,7 @@ import { fromWorkflowFailure, type WorkflowFailure } from './outcome.ts';
 export type RunOptions = { readonly signal: AbortSignal; readonly deadline: number };
 
 /** What the interpreter's `run` resolves with, as far as provisioning needs it. */
-export type WorkflowRunResult = {
-  readonly status: string;
-  readonly outputs: Readonly<Record<string, unknown>>;
+export type WorkflowRunResult = ProvisionRunView & {
   readonly failure?: WorkflowFailure | undefined;
 };
 
@@ -56,6 +60,9 @@ export type ProvisionAccountOptions = {
   /** How long a completed record is kept (`IDEMPOTENCY_TTL_SECONDS`). */
   readonly expiresAfterSeconds: number;
 };
+
+const isRecordCleanupFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'IdempotencyPersistenceLayerError';
 
 /** The fields that must not change for a customer once provisioned. */
 export const PAYLOAD_VALIDATION_JMESPATH = '[productId, startTime, commitment]';
@@ -85,14 +92,35 @@ export const createProvisionAccount = ({
         : response,
   });
 
-  // Nothing is caught in here: a throw makes Powertools delete the record so that the next delivery runs again.
+  // A throw makes Powertools delete the record so that the next delivery runs again. The error is also kept in
+  // `failed`: when that delete fails, Powertools throws the delete's error instead and the original reason is lost.
   const runOnce = async (
+    inputs: ProvisionAccountInputs,
+    options: RunOptions,
+    failed: { error?: unknown },
+  ): Promise<ProvisionResult> => {
+    try {
+      return await provisionOnce(inputs, options);
+    } catch (error) {
+      failed.error = error;
+      throw error;
+    }
+  };
+
+  const provisionOnce = async (
     inputs: ProvisionAccountInputs,
     options: RunOptions,
   ): Promise<ProvisionResult> => {
     const result = await run(inputs, options);
-    if (result.status === 'failed') throw fromWorkflowFailure(result.failure ?? {});
-    return { ...summariseProvisionAccount(inputs.customerId, result.outputs), replayed: false };
+    if (result.status === 'failed') throw fromWorkflowFailure(reportedFailure(result));
+    const conflict = planConflictOf(inputs, result);
+    if (conflict !== undefined) {
+      throw new PlanConflictError(
+        `The customer is on plan "${conflict.currentPlanId}", which was not chosen by this function; the message asks for plan "${conflict.requestedPlanId}". Nothing was written`,
+        { step: 'readPlan', ...conflict },
+      );
+    }
+    return { ...summariseProvisionAccount(inputs.customerId, result), replayed: false };
   };
 
   const idempotentRun = makeIdempotent(runOnce, {
@@ -105,7 +133,13 @@ export const createProvisionAccount = ({
   return {
     provision: async (message, options) => {
       const inputs = toProvisionAccountInputs(message, settings);
-      return (await idempotentRun(inputs, options)) as ProvisionResult;
+      const failed: { error?: unknown } = {};
+      try {
+        return (await idempotentRun(inputs, options, failed)) as ProvisionResult;
+      } catch (error) {
+        // The run's own reason outranks a failed clean-up of its record (the lock then expires by itself).
+        throw failed.error !== undefined && isRecordCleanupFailure(error) ? failed.error : error;
+      }
     },
     registerLambdaContext: (context) => config.registerLambdaContext(context),
   };

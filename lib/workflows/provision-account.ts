@@ -1,4 +1,4 @@
-import type { CompiledDocument } from '../arazzo/compiled-document.ts';
+import { COMPILED_FORMAT, type CompiledDocument } from '../arazzo/compiled-document.ts';
 import { InvalidMessageError, WorkflowDocumentError } from '../errors.ts';
 import compiledDocument from './provision-account.compiled.json' with { type: 'json' };
 
@@ -13,7 +13,7 @@ export const PROVISION_ACCOUNT_WORKFLOW_ID = 'provision-account';
 export const loadProvisionAccountWorkflow = (): CompiledDocument => {
   const document = compiledDocument as unknown as CompiledDocument;
   if (
-    document.format !== 'arazzo-compiled/1' ||
+    document.format !== COMPILED_FORMAT ||
     !document.workflows.some((workflow) => workflow.workflowId === PROVISION_ACCOUNT_WORKFLOW_ID)
   ) {
     throw new WorkflowDocumentError(
@@ -53,6 +53,7 @@ export type ProvisionAccountInputs = {
   startTime?: number;
   startTimeInSeconds?: number;
   amberfloProductId: string;
+  replaceablePlanIds?: string[];
   traits?: Record<string, string>;
   commitment?: {
     planId: string;
@@ -68,6 +69,8 @@ export type ProvisionAccountSettings = {
   readonly amberfloProductId: string;
   /** Plan used when a message names none; `DEFAULT_PRODUCT_PLAN_ID`. */
   readonly defaultProductPlanId?: string | undefined;
+  /** Plans nobody chose (the account's Default Plan) that the workflow may replace; `REPLACEABLE_PLAN_IDS`. */
+  readonly replaceablePlanIds?: readonly string[] | undefined;
 };
 
 /**
@@ -95,6 +98,9 @@ export const toProvisionAccountInputs = (
     productId,
     amberfloProductId: settings.amberfloProductId,
   };
+  if (settings.replaceablePlanIds && settings.replaceablePlanIds.length > 0) {
+    inputs.replaceablePlanIds = [...settings.replaceablePlanIds];
+  }
   if (message.customerEmail) inputs.customerEmail = message.customerEmail;
   if (message.startTime !== undefined) {
     inputs.startTime = message.startTime;
@@ -119,31 +125,96 @@ export const toProvisionAccountInputs = (
 export type ProvisionAccountSummary = {
   readonly customerId: string;
   readonly customer: 'created' | 'existing';
-  readonly plan: 'assigned' | 'current';
+  /** `replaced`: a replaceable plan (REPLACEABLE_PLAN_IDS) was changed to the requested one. */
+  readonly plan: 'assigned' | 'replaced' | 'current';
   readonly commitment: 'created' | 'existing' | 'none';
   readonly planRelationId?: string;
   readonly commitmentId?: string;
 };
 
+/** A run's result as far as this module reads it (the interpreter's `RunResult`, structurally). */
+export type ProvisionRunView = {
+  readonly status: string;
+  readonly outputs: Readonly<Record<string, unknown>>;
+  readonly failure?: StepFailureView | undefined;
+  readonly endAction?: { readonly stepId: string; readonly name: string } | undefined;
+  readonly handledFailures?: readonly StepFailureView[] | undefined;
+};
+
+/** One classified step failure, as the interpreter reports it. */
+export type StepFailureView = {
+  readonly stepId?: string | undefined;
+  readonly statusCode?: number | null | undefined;
+  readonly reason?: string | undefined;
+  readonly code?: string | undefined;
+  readonly message?: string | undefined;
+};
+
 const asText = (value: unknown): string | undefined =>
   typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 
+const endedAt = (result: ProvisionRunView, stepId: string, name: string): boolean =>
+  result.status === 'ended' &&
+  result.endAction?.stepId === stepId &&
+  result.endAction.name === name;
+
+/** Re-check steps, and the refused write each one confirms. */
+const RECHECKED_WRITES: Readonly<Record<string, string>> = {
+  recheckCustomer: 'createCustomer',
+  recheckCommitments: 'createCommitment',
+};
+
 /**
- * Reads the workflow's outputs into a summary. A write whose response was lost (5xx after the write happened) is
- * reported as already present: the re-read found it, and this run's own request is not known to have made it.
+ * The failure to report for a failed run. A refused create routes to its re-check (`recheckCustomer`,
+ * `recheckCommitments`); when the re-check answers but finds nothing, the truth is the create's refusal (its status,
+ * Amberflo's errorMessage, its step), not the re-check's empty answer.
+ */
+export const reportedFailure = (result: ProvisionRunView): StepFailureView => {
+  const failure = result.failure ?? {};
+  const refusedStep =
+    failure.stepId !== undefined && Object.hasOwn(RECHECKED_WRITES, failure.stepId)
+      ? RECHECKED_WRITES[failure.stepId]
+      : undefined;
+  if (refusedStep !== undefined && failure.reason === 'criteria' && failure.statusCode === 200) {
+    const refusal = result.handledFailures?.findLast((item) => item.stepId === refusedStep);
+    if (refusal !== undefined) return refusal;
+  }
+  return failure;
+};
+
+/** The two plans of a PLAN_CONFLICT: the run ended at `readPlan/planConflict` and wrote nothing. */
+export const planConflictOf = (
+  inputs: ProvisionAccountInputs,
+  result: ProvisionRunView,
+): { readonly currentPlanId: string; readonly requestedPlanId: string } | undefined => {
+  if (!endedAt(result, 'readPlan', 'planConflict')) return undefined;
+  return {
+    currentPlanId: asText(result.outputs['previousPlanId']) ?? '(unknown)',
+    requestedPlanId: inputs.productId,
+  };
+};
+
+/**
+ * Reads a successful run into a summary. A write whose response was lost (5xx after the write happened) and that a
+ * later delivery found in place is reported as already present: this run's request is not known to have made it.
  */
 export const summariseProvisionAccount = (
   customerId: string,
-  outputs: Readonly<Record<string, unknown>>,
+  result: ProvisionRunView,
 ): ProvisionAccountSummary => {
-  const planRelationId = asText(outputs['planRelationId']);
+  const { outputs } = result;
+  const assignedRelationId = asText(outputs['planRelationId']);
+  const replacedRelationId = asText(outputs['replacedPlanRelationId']);
+  const planRelationId = assignedRelationId ?? replacedRelationId;
   const commitmentId = asText(outputs['commitmentId']);
-  const existingCommitmentId = asText(outputs['existingCommitmentId']);
+  const commitmentExists =
+    endedAt(result, 'readCommitments', 'commitmentExists') ||
+    endedAt(result, 'recheckCommitments', 'commitmentExists');
   return {
     customerId,
     customer: asText(outputs['createdCustomerId']) ? 'created' : 'existing',
-    plan: planRelationId ? 'assigned' : 'current',
-    commitment: commitmentId ? 'created' : existingCommitmentId ? 'existing' : 'none',
+    plan: assignedRelationId ? 'assigned' : replacedRelationId ? 'replaced' : 'current',
+    commitment: commitmentId ? 'created' : commitmentExists ? 'existing' : 'none',
     ...(planRelationId ? { planRelationId } : {}),
     ...(commitmentId ? { commitmentId } : {}),
   };

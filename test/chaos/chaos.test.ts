@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmulatorState } from '../../lib/amberflo/emulator/api.ts';
 import { createPrng } from '../../lib/amberflo/emulator/faults.ts';
 import { MIN_DEADLINE_MARGIN_MS } from '../../lib/config.ts';
 import {
@@ -16,7 +17,25 @@ const SIGNUPS = Number(process.env['CHAOS_SIGNUPS'] ?? 80);
 const FAULT_RATE = Number(process.env['CHAOS_FAULT_RATE'] ?? 0.15);
 const CRASH_RATE = Number(process.env['CHAOS_CRASH_RATE'] ?? 0.05);
 const SEED = Number(process.env['CHAOS_SEED'] ?? 7);
-const PLAN_PATH = '/payments/pricing/amberflo/customer-pricing';
+const PLAN_PATH = '/payments/pricing/amberflo/customer-pricing/product-plan-cancellation';
+const DEFAULT_PLAN = 'default-plan';
+/** A valid signup ends acknowledged, or dead-lettered with one of these retryable codes after its last receive. */
+const ALLOWED_CODES_FOR_A_VALID_SIGNUP = [
+  'AMBERFLO_UNAVAILABLE',
+  'DUPLICATE_IN_PROGRESS',
+  'DEPENDENCY_UNAVAILABLE',
+  'UNEXPECTED',
+];
+/**
+ * Where one customer arrives twice with different plans, whichever message completes first wins (SQS keeps no order,
+ * and a message that met the other's run in progress is retried, not refused): the other may end as its conflict,
+ * against the completed provisioning or against the plan the winner left.
+ */
+const ALLOWED_CODES_FOR_A_CONFLICT = [
+  ...ALLOWED_CODES_FOR_A_VALID_SIGNUP,
+  'CONFLICTING_DUPLICATE',
+  'PLAN_CONFLICT',
+];
 const COMMITMENT_PATH =
   '/payments/pricing/amberflo/customer-commitment/arrears_commitment_with_trueup';
 
@@ -45,6 +64,8 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
   let deadLetters: DeadLetter[];
   let drained: boolean;
   let crashes: () => number;
+  const delivered = new Set<string>();
+  let redeliveries = 0;
 
   beforeAll(async () => {
     // Prepare
@@ -59,15 +80,22 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
       },
       emulator: {
         seed: SEED,
-        defaultPlanId: 'default-plan',
+        defaultPlanId: DEFAULT_PLAN,
+        // Reads lag writes by less than the visibility timeout (2 s), as the design assumes (README).
+        staleReadMs: 300,
         requestLogLimit: 1_000_000,
         faults: {
           global: {
-            error500: FAULT_RATE * 0.3,
-            error503: FAULT_RATE * 0.3,
-            error429: FAULT_RATE * 0.2,
-            hang: FAULT_RATE * 0.1,
+            error500: FAULT_RATE * 0.2,
+            error503: FAULT_RATE * 0.2,
+            error429: FAULT_RATE * 0.15,
+            hang: FAULT_RATE * 0.05,
             drop: FAULT_RATE * 0.1,
+            malformedJson: FAULT_RATE * 0.1,
+            html200: FAULT_RATE * 0.1,
+            empty200: FAULT_RATE * 0.1,
+            // Half the faults drawn for a write happen after it took effect: uncertain writes.
+            afterWrite: 0.5,
           },
           retryAfterSeconds: 0,
           hangMaxMs: 1_000,
@@ -75,6 +103,9 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
             { route: `POST ${PLAN_PATH}`, kind: 'error-503', phase: 'after', times: 3 },
             { route: 'POST /customers', kind: 'error-500', phase: 'after', times: 3 },
             { route: `POST ${COMMITMENT_PATH}`, kind: 'error-503', phase: 'after', times: 1 },
+            { route: `POST ${PLAN_PATH}`, kind: 'html-200', phase: 'after', times: 2 },
+            { route: `POST ${COMMITMENT_PATH}`, kind: 'empty-200', phase: 'after', times: 1 },
+            { route: 'GET /customers', kind: 'malformed-json', times: 2 },
           ],
         },
       },
@@ -88,7 +119,11 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
       overrides: { fetch: crashing.fetch },
       onInvoke: (outcome) => {
         const failed = new Set(outcome.failedIds);
-        for (const id of outcome.messageIds) if (!failed.has(id)) acknowledged.add(id);
+        for (const id of outcome.messageIds) {
+          if (delivered.has(id)) redeliveries += 1;
+          delivered.add(id);
+          if (!failed.has(id)) acknowledged.add(id);
+        }
       },
     });
     signups = generateSignups(SIGNUPS, SEED, {
@@ -155,14 +190,23 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
       if (signup.expect === 'provisioned' && signup.customerId)
         firstBody.set(signup.customerId, signup.body);
     }
+    const contested = new Set(
+      signups
+        .filter((signup) => signup.expect === 'CONFLICTING_DUPLICATE')
+        .map((s) => s.customerId),
+    );
     // Act
     const problems: string[] = [];
     for (const [customerId, body] of firstBody) {
+      if (contested.has(customerId)) {
+        problems.push(...atMostOnce(state, customerId));
+        continue;
+      }
       if (deadLetteredCustomers.has(body)) continue;
       const customers =
         state?.customers.filter((customer) => customer.customerId === customerId) ?? [];
       const plans = (state?.relations[customerId] ?? []).filter(
-        (relation) => relation.productPlanId !== 'default-plan',
+        (relation) => relation.productPlanId !== DEFAULT_PLAN,
       );
       const commitments =
         state?.commitments.filter((c) => c.contract.customerId === customerId) ?? [];
@@ -182,7 +226,9 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
     const log = stack.emulator?.requestLog() ?? [];
     const successfulWrites = new Map<string, number>();
     for (const entry of log) {
-      if (entry.method !== 'POST' || entry.status !== 200) continue;
+      // What Amberflo did, not what the client was told: a 200 fault before the handler wrote nothing, a 503
+      // after it hides a write.
+      if (entry.method !== 'POST' || entry.handledStatus !== 200) continue;
       const customerId = (entry.body as { customerId?: string } | undefined)?.customerId;
       const key = `${entry.path} ${customerId}`;
       successfulWrites.set(key, (successfulWrites.get(key) ?? 0) + 1);
@@ -195,22 +241,71 @@ describe(`chaos: ${SIGNUPS} signups, ${FAULT_RATE} fault rate, ${CRASH_RATE} cra
     expect(deadLetters.filter((letter) => letter.code === 'AMBERFLO_REJECTED')).toEqual([]);
   });
 
+  it('ends every valid signup acknowledged or with an allowed code, and never replaces a plan it did not set', () => {
+    // Prepare
+    const bySource = new Map(deadLetters.map((letter) => [letter.sourceMessageId, letter]));
+    const state = stack.emulator?.state();
+    const contested = new Set(
+      signups
+        .filter((signup) => signup.expect === 'CONFLICTING_DUPLICATE')
+        .map((s) => s.customerId),
+    );
+    // Act
+    const unexpected = signups.flatMap((signup, index) => {
+      const letter = bySource.get(sentIds[index] as string);
+      if (letter === undefined) return [];
+      const allowed =
+        signup.expect === 'CONFLICTING_DUPLICATE' || contested.has(signup.customerId)
+          ? ALLOWED_CODES_FOR_A_CONFLICT
+          : signup.expect === 'provisioned' || signup.expect === 'duplicate'
+            ? ALLOWED_CODES_FOR_A_VALID_SIGNUP
+            : [signup.expect];
+      return allowed.includes(letter.code) ? [] : [`${signup.customerId}: ${letter.code}`];
+    });
+    const replacedTwice = Object.entries(state?.relations ?? {}).filter(
+      ([, relations]) => relations.filter((r) => r.productPlanId !== DEFAULT_PLAN).length > 1,
+    );
+    // Assess
+    expect(unexpected).toEqual([]);
+    expect(replacedTwice).toEqual([]);
+  });
+
   it('exercised the failure paths it claims to test', () => {
     // Assess
     const faults = (stack.emulator?.requestLog() ?? []).filter(
       (entry) => entry.fault !== undefined,
     );
     expect(faults.length).toBeGreaterThan(0);
+    const kinds = new Set(faults.map((entry) => entry.fault));
+    for (const kind of ['html-200', 'empty-200', 'malformed-json', 'error-503']) {
+      expect(kinds).toContain(kind);
+    }
+    // Retryable failures really went back to SQS and came again.
+    expect(redeliveries).toBeGreaterThan(0);
     expect(signups.some((signup) => signup.expect === 'duplicate')).toBe(true);
     expect(CRASH_RATE === 0 || crashes() > 0).toBe(true);
     process.stdout.write(
       `chaos figures: signups=${signups.length} acknowledged=${acknowledged.size} deadLettered=${deadLetters.length}` +
         ` byCode=${JSON.stringify(countBy(deadLetters.map((letter) => letter.code)))}` +
-        ` faults=${faults.length} crashes=${crashes()} invocations=${pipeline.invocations()}` +
+        ` faults=${faults.length} crashes=${crashes()} redeliveries=${redeliveries} invocations=${pipeline.invocations()}` +
         ` amberfloCalls=${stack.emulator?.requestLog().length}\n`,
     );
   });
 });
+
+/** Problems of a contested customer: whichever message won, one customer, at most one plan and one commitment. */
+const atMostOnce = (state: EmulatorState | undefined, customerId: string): string[] => {
+  const customers = state?.customers.filter((c) => c.customerId === customerId) ?? [];
+  const plans = (state?.relations[customerId] ?? []).filter(
+    (r) => r.productPlanId !== DEFAULT_PLAN,
+  );
+  const commitments = state?.commitments.filter((c) => c.contract.customerId === customerId) ?? [];
+  return [
+    ...(customers.length === 1 ? [] : [`${customerId}: ${customers.length} customers`]),
+    ...(plans.length <= 1 ? [] : [`${customerId}: ${plans.length} plan assignments`]),
+    ...(commitments.length <= 1 ? [] : [`${customerId}: ${commitments.length} commitments`]),
+  ];
+};
 
 const countBy = (values: readonly string[]): Record<string, number> => {
   const counts: Record<string, number> = {};

@@ -203,6 +203,27 @@ const rows: Row[] = [
   row('startTime in seconds', 'INVALID_MESSAGE', 'startTime: looks like seconds', (id) =>
     json(message(id, { startTime: 1_767_225_600 })),
   ),
+  row('startTime before 2000', 'INVALID_MESSAGE', 'startTime: must not be before 2000', (id) =>
+    json(message(id, { startTime: 915_148_800_000 })),
+  ),
+  row(
+    'startTime more than five years ahead',
+    'INVALID_MESSAGE',
+    'startTime: must not be more than 5 years from now',
+    (id) => json(message(id, { startTime: Date.now() + 6 * 366 * 24 * 3600 * 1000 })),
+  ),
+  row(
+    'raw body with another EventBridge detail-type',
+    'INVALID_MESSAGE',
+    'carries a detail-type that is not account-created',
+    (id) => json({ ...message(id), 'detail-type': 'OrderPlaced' }),
+  ),
+  row(
+    'raw body with an SNS Type that is not account-created',
+    'INVALID_MESSAGE',
+    'carries a Type that is not account-created',
+    (id) => json({ ...message(id), Type: 'SubscriptionConfirmation' }),
+  ),
   row('null startTime', 'INVALID_MESSAGE', /startTime: .*expected number/, (id) =>
     json(message(id, { startTime: null })),
   ),

@@ -1,4 +1,5 @@
 import type { Context, SQSRecord } from 'aws-lambda';
+import { EMULATOR_DEFAULT_PLAN_ID } from '../../lib/amberflo/emulator/options.ts';
 import { MIN_DEADLINE_MARGIN_MS } from '../../lib/config.ts';
 import type { AccountCreatedMessage } from '../../lib/messages/account-created-message.ts';
 
@@ -91,5 +92,7 @@ export const envFactory = (
   AMBERFLO_MAX_REQUESTS_PER_SECOND: '10000',
   AMBERFLO_CONCURRENT_INVOCATIONS: '1',
   RETRY_BACKOFF_BASE_SECONDS: '0',
+  // The emulator's Default Plan, which every new customer gets first (docs/amberflo-api.md §3).
+  REPLACEABLE_PLAN_IDS: EMULATOR_DEFAULT_PLAN_ID,
   ...overrides,
 });

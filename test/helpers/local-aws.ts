@@ -120,7 +120,16 @@ export const startLocalAws = async ({
     reset: async () => {
       fauxqs.reset();
       await dynamodb.send(new DeleteTableCommand({ TableName: tableName }));
-      await createTable();
+      // dynalite finishes a delete on a later tick; under load a create can still find the table (bounded: 20 tries).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await createTable();
+          return;
+        } catch (error) {
+          if ((error as Error).name !== 'ResourceInUseException' || attempt >= 20) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      }
     },
     send: async (body, extra = {}) => {
       const { MessageId = '' } = await sqs.send(

@@ -241,6 +241,10 @@ export const createEmulatorApi = (
         `Invalid request: customer ${body.customerId} already exists`,
       );
     }
+    const domain = body.customerEmail?.split('@').at(-1)?.toLowerCase();
+    if (domain !== undefined && switches().blockedEmailDomains.includes(domain)) {
+      return error(400, 'customerEmail domain is blocked');
+    }
     let lifecycleStage = 'ONBOARDING';
     if (body.lifecycleStage !== undefined) {
       const stage = normaliseStage(body.lifecycleStage);
@@ -398,11 +402,23 @@ export const createEmulatorApi = (
     if (switches().reassignSamePlan === 'no-op' && current?.productPlanId === body.productPlanId) {
       return ok(clone(current));
     }
+    const startAt = body.startTimeInSeconds ?? seconds();
+    if (current !== undefined && current.endTimeInSeconds === undefined) {
+      // "Each customer can be assigned only one pricing plan at a time" (docs/amberflo-api.md §3).
+      const mode = switches().assignOverActivePlan;
+      if (mode === 'reject') {
+        return error(
+          400,
+          `Invalid request: customer ${body.customerId} already has an active pricing plan`,
+        );
+      }
+      if (mode === 'replace') current.endTimeInSeconds = startAt;
+    }
     const relation = appendRelation(
       body.customerId,
       body.productPlanId,
       body.productId ?? '1',
-      body.startTimeInSeconds ?? undefined,
+      startAt,
       body.endTimeInSeconds ?? undefined,
     );
     return ok(clone(relation));

@@ -58,6 +58,8 @@ const RATE_ORDER: readonly [keyof FaultRates, Exclude<FaultKind, 'latency'>][] =
   ['hang', 'hang'],
   ['drop', 'drop'],
   ['malformedJson', 'malformed-json'],
+  ['html200', 'html-200'],
+  ['empty200', 'empty-200'],
 ];
 
 /** Creates a fault injector from a configuration and a seed; throws a ZodError when the configuration is invalid. */
@@ -103,7 +105,11 @@ export const createFaultInjector = (config: FaultConfigInput = {}, seed = 1): Fa
       for (const [key, kind] of RATE_ORDER) {
         const rate = rates[key];
         threshold += typeof rate === 'number' ? rate : 0;
-        if (draw < threshold) return { kind, phase: 'before', latencyMs, retryAfterSeconds };
+        if (draw < threshold) {
+          const isWrite = !routeKey.startsWith('GET ');
+          const phase = isWrite && random() < (rates.afterWrite ?? 0) ? 'after' : 'before';
+          return { kind, phase, latencyMs, retryAfterSeconds };
+        }
       }
       return { phase: 'before', latencyMs, retryAfterSeconds };
     },

@@ -15,6 +15,8 @@ export const FAULT_KINDS = [
   'hang',
   'drop',
   'malformed-json',
+  'html-200',
+  'empty-200',
   'latency',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -38,6 +40,21 @@ export const FaultRatesSchema = z.object({
     .max(1)
     .optional()
     .describe('Answer 200 with a truncated JSON body'),
+  html200: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('Answer 200 with an HTML page, as a gateway or proxy might'),
+  empty200: z.number().min(0).max(1).optional().describe('Answer 200 with an empty body'),
+  afterWrite: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe(
+      'Share of the faults drawn for a write (not GET) that happen after the write took effect: uncertain writes',
+    ),
   latencyMs: z
     .union([z.int().nonnegative(), z.tuple([z.int().nonnegative(), z.int().nonnegative()])])
     .optional()
@@ -93,6 +110,9 @@ export const PlanSchema = z.looseObject({
 });
 export type Plan = z.infer<typeof PlanSchema>;
 
+/** The Default Plan every new customer gets unless `defaultPlanId` says otherwise. */
+export const EMULATOR_DEFAULT_PLAN_ID = 'plan-default';
+
 /** The behaviour switches: one per unknown in amberflo-api.md §9, defaults as documented. */
 export const EmulatorSwitchesSchema = z.object({
   authFailureStatus: z
@@ -125,8 +145,16 @@ export const EmulatorSwitchesSchema = z.object({
     .string()
     .min(1)
     .nullable()
-    .default(null)
-    .describe('Plan given to every new customer (the account Default Plan); null: none'),
+    .default(EMULATOR_DEFAULT_PLAN_ID)
+    .describe(
+      'Plan given to every new customer (the account Default Plan, documented); null: none (the old behaviour)',
+    ),
+  assignOverActivePlan: z
+    .enum(['replace', 'append', 'reject'])
+    .default('replace')
+    .describe(
+      'Plain assignment while a plan is active: end it and start the new one (one plan at a time, documented), append an overlapping row (old behaviour), or 400',
+    ),
   reassignSamePlan: z
     .enum(['append', 'no-op'])
     .default('append')
@@ -146,6 +174,12 @@ export const EmulatorSwitchesSchema = z.object({
     .describe('PUT /customers for an unknown id'),
   stageUnknownCustomerStatus: z.union([z.literal(400), z.literal(404)]).default(400),
   deleteUnknownCustomerStatus: z.union([z.literal(400), z.literal(404)]).default(404),
+  blockedEmailDomains: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      'POST /customers refuses these customerEmail domains with 400 "customerEmail domain is blocked" (an Amberflo-side refusal)',
+    ),
   honourLifecycleStageOnCreate: z
     .boolean()
     .default(true)
@@ -175,8 +209,17 @@ export const EmulatorSwitchesSchema = z.object({
     .describe('A customer that already has an active commitment: 400, or replace it'),
   commitmentListQueryKeys: z
     .array(z.string().min(1))
-    .default(['CustomerId', 'customerId'])
-    .describe('Query keys the commitment list filters by; [] ignores any filter'),
+    .default([])
+    .describe(
+      'Query keys the commitment list filters by; [] (documented: "list all") ignores any filter, the old behaviour was CustomerId and customerId',
+    ),
+  staleReadMs: z
+    .int()
+    .nonnegative()
+    .default(0)
+    .describe(
+      'Reads lag writes: a GET answers from the state before every write of the last N ms (0: reads are current)',
+    ),
   pricingQueryKeys: z
     .array(z.string().min(1))
     .default(['CustomerId', 'customerId'])

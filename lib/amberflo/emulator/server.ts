@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
-import { createEmulatorApi, type EmulatorState, type Reply } from './api.ts';
+import { type ApiRequest, createEmulatorApi, type EmulatorState, type Reply } from './api.ts';
 import { createFaultInjector, type FaultDecision } from './faults.ts';
 import {
   type AmberfloEmulatorOptions,
@@ -51,6 +51,11 @@ export type RequestLogEntry = {
   readonly body?: unknown;
   /** Null when no answer was sent (hang, drop). */
   status: number | null;
+  /**
+   * What the emulated API itself answered, before an 'after' fault replaced it; absent when it never ran. A write
+   * took effect exactly when this is 200, whatever the client was told.
+   */
+  handledStatus?: number;
   fault?: FaultKind;
   /** Answered by the rate-limit or the outage mode instead of the API. */
   limited?: 'rate-limit' | 'outage';
@@ -201,6 +206,7 @@ export const startAmberfloEmulator = async (
 
   const reset = () => {
     api.clear();
+    recentWrites = [];
     log = [];
     counts = {};
     sequence = 0;
@@ -259,6 +265,15 @@ export const startAmberfloEmulator = async (
         });
         return true;
       }
+      case 'html-200':
+        entry.status = 200;
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+        return true;
+      case 'empty-200':
+        entry.status = 200;
+        sendReply(res, { status: 200, text: '' });
+        return true;
       case 'drop':
         entry.status = null;
         res.socket?.destroy();
@@ -414,6 +429,7 @@ export const startAmberfloEmulator = async (
     if (decision.phase === 'before' && applyFault(decision, res, entry, undefined)) return;
 
     const finish = (reply: Reply) => {
+      entry.handledStatus = reply.status;
       if (decision.phase === 'after' && applyFault(decision, res, entry, reply)) return;
       entry.status = reply.status;
       sendReply(res, reply);
@@ -432,7 +448,28 @@ export const startAmberfloEmulator = async (
         status: 400,
         json: { errorMessage: 'Invalid request: malformed JSON body' },
       });
-    return finish(api.handle({ method, path, query: url.searchParams, body: parsed.value }));
+    return finish(handleWithLag({ method, path, query: url.searchParams, body: parsed.value }));
+  };
+
+  // Stale reads: the state before each write of the last `staleReadMs`, oldest first.
+  let recentWrites: { readonly at: number; readonly before: EmulatorState }[] = [];
+  const handleWithLag = (request: ApiRequest): Reply => {
+    const lag = switches.staleReadMs;
+    if (lag === 0) {
+      recentWrites = [];
+      return api.handle(request);
+    }
+    const cutoff = now() - lag;
+    recentWrites = recentWrites.filter((write) => write.at > cutoff);
+    if (request.method !== 'GET') {
+      recentWrites.push({ at: now(), before: api.snapshot() });
+      return api.handle(request);
+    }
+    const stale = recentWrites[0];
+    if (stale === undefined) return api.handle(request);
+    const past = createEmulatorApi(() => switches, now);
+    past.load(stale.before);
+    return past.handle(request);
   };
 
   const server = createServer((req, res) => {

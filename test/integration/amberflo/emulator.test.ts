@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EmulatorSwitchesInput } from '../../../lib/amberflo/emulator/options.ts';
+import { EMULATOR_DEFAULT_PLAN_ID } from '../../../lib/amberflo/emulator/options.ts';
 import {
   type AmberfloEmulator,
   startAmberfloEmulator,
@@ -200,6 +201,8 @@ describe('Amberflo emulator', () => {
       const history = await call('GET', `${PRICING}/list?CustomerId=a`);
       // Assess
       expect(history.json).toEqual([
+        // The Default Plan every new customer gets, ended by the first assignment (one plan at a time).
+        expect.objectContaining({ productPlanId: EMULATOR_DEFAULT_PLAN_ID, endTimeInSeconds: 10 }),
         expect.objectContaining({
           productPlanId: 'p1',
           startTimeInSeconds: 10,
@@ -336,7 +339,7 @@ describe('Amberflo emulator', () => {
       'answers the current plan of a customer without one as %s',
       async (mode, status, text) => {
         // Prepare
-        configure({ currentPlanWhenNone: mode });
+        configure({ currentPlanWhenNone: mode, defaultPlanId: null });
         await createCustomer('a');
         // Act
         const answer = await call('GET', `${PRICING}?CustomerId=a`);
@@ -378,7 +381,7 @@ describe('Amberflo emulator', () => {
       ['no-op', 1],
     ] as const)('handles re-assigning the same plan as %s', async (mode, rows) => {
       // Prepare
-      configure({ reassignSamePlan: mode });
+      configure({ reassignSamePlan: mode, defaultPlanId: null });
       await createCustomer('a');
       // Act
       await call('POST', PRICING, { customerId: 'a', productPlanId: 'p1' });
@@ -534,7 +537,7 @@ describe('Amberflo emulator', () => {
       'adds a pricing relation for the commitment plan: %s',
       async (commitmentAssignsPlan, rows) => {
         // Prepare
-        configure({ commitmentAssignsPlan });
+        configure({ commitmentAssignsPlan, defaultPlanId: null });
         await createCustomer('c-1');
         // Act
         await call('POST', `${COMMITMENT}/arrears_commitment_with_trueup`, commitmentBody('c-1'));
@@ -594,6 +597,114 @@ describe('Amberflo emulator', () => {
       // Assess
       expect(lower.status).toBe(404);
     });
+  });
+
+  describe('documented defaults and the switches that keep the old behaviours', () => {
+    it('gives every new customer the Default Plan by default', async () => {
+      // Act
+      await createCustomer('d-1');
+      const current = await call('GET', `${PRICING}?CustomerId=d-1`);
+      // Assess
+      expect(current.json).toMatchObject({ productPlanId: EMULATOR_DEFAULT_PLAN_ID });
+    });
+
+    it.each([
+      ['replace', 200, 2, true],
+      ['append', 200, 2, false],
+      ['reject', 400, 1, false],
+    ] as const)(
+      'handles a plain assignment over an active plan as %s',
+      async (assignOverActivePlan, status, rows, ended) => {
+        // Prepare
+        configure({ assignOverActivePlan });
+        await createCustomer('d-2');
+        // Act
+        const answer = await call('POST', PRICING, { customerId: 'd-2', productPlanId: 'p1' });
+        const history = (await call('GET', `${PRICING}/list?CustomerId=d-2`)).json as {
+          endTimeInSeconds?: number;
+        }[];
+        // Assess
+        expect(answer.status).toBe(status);
+        expect(history).toHaveLength(rows);
+        expect(history[0]?.endTimeInSeconds !== undefined).toBe(ended);
+      },
+    );
+
+    it('lists every commitment whatever the query asks by default', async () => {
+      // Prepare
+      for (const id of ['d-3', 'd-4']) {
+        await createCustomer(id);
+        await call('POST', `${COMMITMENT}/arrears_commitment_with_trueup`, commitmentBody(id));
+      }
+      // Act
+      const list = await call('GET', `${COMMITMENT}/list?CustomerId=d-3`);
+      // Assess
+      expect(list.json).toHaveLength(2);
+    });
+
+    it('refuses a create for a blocked e-mail domain with its own words', async () => {
+      // Prepare
+      configure({ blockedEmailDomains: ['blocked.example'] });
+      // Act
+      const answer = await createCustomer('d-5', { customerEmail: 'x@blocked.example' });
+      // Assess
+      expect(answer.status).toBe(400);
+      expect(answer.json).toEqual({ errorMessage: 'customerEmail domain is blocked' });
+      expect(emulator.state().customers).toEqual([]);
+    });
+
+    it('answers reads from before the writes of the last staleReadMs (by its own clock)', async () => {
+      // Prepare
+      let clock = 1_750_000_000_000;
+      const lagging = await startAmberfloEmulator({ staleReadMs: 200, now: () => clock });
+      const get = async () =>
+        (
+          await fetch(`${lagging.url}/customers?customerId=d-6`, {
+            headers: { 'x-api-key': lagging.apiKey },
+          })
+        ).json();
+      try {
+        await fetch(`${lagging.url}/customers`, {
+          method: 'POST',
+          headers: { 'x-api-key': lagging.apiKey, 'content-type': 'application/json' },
+          body: JSON.stringify({ customerId: 'd-6', customerName: 'Six' }),
+        });
+        // Act
+        const during = await get();
+        clock += 201;
+        const after = await get();
+        // Assess
+        expect(during).toEqual({});
+        expect(after).toMatchObject({ customerId: 'd-6' });
+      } finally {
+        await lagging.stop();
+      }
+    });
+
+    it.each([
+      ['html-200', 'text/html', /^<html>/],
+      ['empty-200', 'application/json', /^$/],
+      ['malformed-json', 'application/json', /^\{"/],
+    ] as const)(
+      'answers 200 with a bad body for %s, after the write when asked',
+      async (kind, type, body) => {
+        // Prepare
+        emulator.failNext('POST /customers', kind, 1, { phase: 'after' });
+        // Act
+        const response = await fetch(`${emulator.url}/customers`, {
+          method: 'POST',
+          headers: { 'x-api-key': emulator.apiKey, 'content-type': 'application/json' },
+          body: JSON.stringify({ customerId: 'd-7', customerName: 'Seven' }),
+        });
+        const text = await response.text();
+        // Assess
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toBe(type);
+        expect(text).toMatch(body);
+        expect(() => JSON.parse(text)).toThrow();
+        expect(emulator.state().customers.map((customer) => customer.customerId)).toEqual(['d-7']);
+      },
+    );
   });
 
   describe('admin API', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EMULATOR_DEFAULT_PLAN_ID } from '../../../lib/amberflo/emulator/options.ts';
 import {
   type AmberfloEmulator,
   startAmberfloEmulator,
@@ -23,6 +24,7 @@ import {
 import { type LocalAws, startLocalAws } from '../../helpers/local-aws.ts';
 
 const API_KEY = 'integration-api-key-5f1c9a';
+const PLAN = 'plan-pro';
 
 describe('provisioning against fauxqs, dynalite and the Amberflo emulator', () => {
   let aws: LocalAws;
@@ -73,6 +75,8 @@ describe('provisioning against fauxqs, dynalite and the Amberflo emulator', () =
 
   const customerIds = () => amberflo.state().customers.map((customer) => customer.customerId);
   const relationsOf = (customerId: string) => amberflo.state().relations[customerId] ?? [];
+  const plansOf = (customerId: string) =>
+    relationsOf(customerId).map((relation) => relation.productPlanId);
   const amberfloCalls = () => amberflo.requestLog().length;
 
   it('provisions an account: customer created, plan assigned, one idempotency record', async () => {
@@ -84,10 +88,9 @@ describe('provisioning against fauxqs, dynalite and the Amberflo emulator', () =
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(customerIds()).toEqual(['acct-acme-001']);
-    expect(relationsOf('acct-acme-001').map((relation) => relation.productPlanId)).toEqual([
-      'plan-pro',
-    ]);
-    expect(relationsOf('acct-acme-001')[0]?.startTimeInSeconds).toBe(1_767_225_600);
+    // The Default Plan Amberflo gave the new customer, then ours through the change-plan endpoint.
+    expect(plansOf('acct-acme-001')).toEqual([EMULATOR_DEFAULT_PLAN_ID, 'plan-pro']);
+    expect(relationsOf('acct-acme-001')[1]?.startTimeInSeconds).toBe(1_767_225_600);
     expect(await aws.idempotencyRecords()).toBe(1);
   });
 
@@ -168,7 +171,7 @@ describe('provisioning against fauxqs, dynalite and the Amberflo emulator', () =
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(amberfloCalls()).toBe(0);
-    expect(relationsOf('acct-replay')).toHaveLength(1);
+    expect(plansOf('acct-replay')).toEqual([EMULATOR_DEFAULT_PLAN_ID, PLAN]);
   });
 
   it('lets the read-before-write workflow absorb a duplicate whose idempotency record is gone', async () => {
@@ -183,7 +186,7 @@ describe('provisioning against fauxqs, dynalite and the Amberflo emulator', () =
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(amberflo.requestCounts()['POST /customers'] ?? 0).toBe(0);
-    expect(relationsOf('acct-second-line')).toHaveLength(1);
+    expect(plansOf('acct-second-line')).toEqual([EMULATOR_DEFAULT_PLAN_ID, PLAN]);
   });
 
   it('provisions concurrent duplicates once and retries the one that found the run in progress', async () => {
@@ -206,7 +209,7 @@ describe('provisioning against fauxqs, dynalite and the Amberflo emulator', () =
     expect(redelivery.batchItemFailures).toEqual([]);
     expect(customerIds()).toEqual(['acct-concurrent']);
     expect(amberflo.requestCounts()['POST /customers']).toBe(1);
-    expect(relationsOf('acct-concurrent')).toHaveLength(1);
+    expect(plansOf('acct-concurrent')).toEqual([EMULATOR_DEFAULT_PLAN_ID, PLAN]);
   });
 
   it('dead-letters a conflicting duplicate and leaves the first provisioning alone', async () => {
@@ -229,9 +232,7 @@ describe('provisioning against fauxqs, dynalite and the Amberflo emulator', () =
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(amberfloCalls()).toBe(0);
-    expect(relationsOf('acct-conflict').map((relation) => relation.productPlanId)).toEqual([
-      'plan-pro',
-    ]);
+    expect(plansOf('acct-conflict')).toEqual([EMULATOR_DEFAULT_PLAN_ID, 'plan-pro']);
     const [deadLetter] = await aws.receiveAll(aws.deadLetterQueue);
     expect(failureOf(deadLetter)).toMatchObject({
       code: 'CONFLICTING_DUPLICATE',
@@ -253,7 +254,7 @@ describe('provisioning against fauxqs, dynalite and the Amberflo emulator', () =
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(customerIds()).toEqual(['acct-flaky']);
-    expect(relationsOf('acct-flaky')).toHaveLength(1);
+    expect(plansOf('acct-flaky')).toEqual([EMULATOR_DEFAULT_PLAN_ID, PLAN]);
   });
 
   it('retries a failure that outlasts the workflow, then succeeds on redelivery', async () => {
@@ -323,7 +324,7 @@ describe('provisioning against fauxqs, dynalite and the Amberflo emulator', () =
     expect(response.batchItemFailures).toEqual([]);
     expect(amberflo.requestCounts()['POST /customers']).toBe(1);
     expect(customerIds()).toEqual(['acct-killed']);
-    expect(relationsOf('acct-killed')).toHaveLength(1);
+    expect(plansOf('acct-killed')).toEqual([EMULATOR_DEFAULT_PLAN_ID, PLAN]);
   });
 
   it('reports the record failed, and keeps it, when the dead-letter send fails', async () => {

@@ -22,6 +22,9 @@ const COMMITMENT = {
   trueup: { minimumPayment: 1000, interval: 'MONTHLY' },
 };
 const document = loadProvisionAccountWorkflow();
+const DEFAULT_PLAN = 'default-plan';
+const PRICING = '/payments/pricing/amberflo/customer-pricing';
+const CHANGE_PLAN = `${PRICING}/product-plan-cancellation`;
 
 describe('provision-account against the Amberflo emulator', () => {
   let emulator: AmberfloEmulator;
@@ -59,7 +62,10 @@ describe('provision-account against the Amberflo emulator', () => {
   ) =>
     makeRunner(wrap).run(
       PROVISION_ACCOUNT_WORKFLOW_ID,
-      toProvisionAccountInputs(message, { amberfloProductId: '1' }),
+      toProvisionAccountInputs(message, {
+        amberfloProductId: '1',
+        replaceablePlanIds: [DEFAULT_PLAN],
+      }),
       signal ? { signal, deadline: Date.now() + 10_000 } : { deadline: Date.now() + 10_000 },
     );
 
@@ -67,7 +73,7 @@ describe('provision-account against the Amberflo emulator', () => {
     emulator = await startAmberfloEmulator({
       port: 0,
       apiKey: 'workflow-test-key',
-      defaultPlanId: 'default-plan',
+      defaultPlanId: DEFAULT_PLAN,
     });
   });
   beforeEach(() => {
@@ -78,7 +84,7 @@ describe('provision-account against the Amberflo emulator', () => {
     await emulator.stop();
   });
 
-  it('creates the customer and assigns the plan for a fresh account with two reads and two writes', async () => {
+  it('creates the customer and replaces its Default Plan for a fresh account with two reads and two writes', async () => {
     // Act
     const result = await provision({
       customerId: 'acct-1',
@@ -91,12 +97,12 @@ describe('provision-account against the Amberflo emulator', () => {
       'findCustomer',
       'createCustomer',
       'readPlan',
-      'assignPlan',
+      'replacePlan',
     ]);
     expect(emulator.requestLog()).toHaveLength(4);
-    expect(summariseProvisionAccount('acct-1', result.outputs)).toMatchObject({
+    expect(summariseProvisionAccount('acct-1', result)).toMatchObject({
       customer: 'created',
-      plan: 'assigned',
+      plan: 'replaced',
       commitment: 'none',
     });
     const current = await createAmberfloClient(
@@ -120,7 +126,7 @@ describe('provision-account against the Amberflo emulator', () => {
     expect(result.status).toBe('ended');
     expect(writes()).toEqual([]);
     expect(emulator.requestLog().map((entry) => entry.method)).toEqual(['GET', 'GET']);
-    expect(summariseProvisionAccount('acct-2', result.outputs)).toMatchObject({
+    expect(summariseProvisionAccount('acct-2', result)).toMatchObject({
       customer: 'existing',
       plan: 'current',
     });
@@ -139,11 +145,11 @@ describe('provision-account against the Amberflo emulator', () => {
     emulator.clearRequestLog();
     const second = await provision(message);
     // Assess
-    expect(first.status).toBe('completed');
-    expect(summariseProvisionAccount('acct-3', first.outputs).commitment).toBe('created');
+    expect(first.endAction).toEqual({ stepId: 'createCommitment', name: 'committed' });
+    expect(summariseProvisionAccount('acct-3', first).commitment).toBe('created');
     expect(second.status).toBe('ended');
     expect(writes()).toEqual([]);
-    expect(summariseProvisionAccount('acct-3', second.outputs).commitment).toBe('existing');
+    expect(summariseProvisionAccount('acct-3', second).commitment).toBe('existing');
     expect(emulator.state().commitments).toHaveLength(1);
     expect(emulator.state().commitments[0]).toMatchObject({ contract: { customerId: 'acct-3' } });
   });
@@ -175,13 +181,11 @@ describe('provision-account against the Amberflo emulator', () => {
       expect(crashed.status).toBe('failed');
       expect(resumed.status === 'completed' || resumed.status === 'ended').toBe(true);
       expect(postsTo('/customers').filter((e) => e.status === 200)).toHaveLength(1);
-      expect(
-        postsTo('/payments/pricing/amberflo/customer-pricing').filter((e) => e.status === 200),
-      ).toHaveLength(1);
+      expect(postsTo(CHANGE_PLAN).filter((e) => e.status === 200)).toHaveLength(1);
       expect(emulator.state().commitments).toHaveLength(1);
       expect(
         emulator.state().relations['acct-crash']?.map((relation) => relation.productPlanId),
-      ).toEqual(['default-plan', 'plan-pro']);
+      ).toEqual([DEFAULT_PLAN, 'plan-pro']);
     },
   );
 
@@ -214,9 +218,9 @@ describe('provision-account against the Amberflo emulator', () => {
       'createCustomer',
       'recheckCustomer',
       'readPlan',
-      'assignPlan',
+      'replacePlan',
     ]);
-    expect(summariseProvisionAccount('acct-race', result.outputs).customer).toBe('existing');
+    expect(summariseProvisionAccount('acct-race', result).customer).toBe('existing');
     expect(emulator.state().customers).toHaveLength(1);
   });
 
@@ -237,39 +241,32 @@ describe('provision-account against the Amberflo emulator', () => {
   });
 
   it.each(['before', 'after'] as const)(
-    'never re-posts a plan assignment blindly after a 503 (%s the write)',
+    'never re-posts a plan change in the same run after a 503 (%s the write); the next run decides',
     async (phase) => {
       // Prepare
-      emulator.failNext('POST /payments/pricing/amberflo/customer-pricing', 'error-503', 1, {
-        phase,
-      });
-      // Act
-      const result = await provision({
+      emulator.failNext(`POST ${CHANGE_PLAN}`, 'error-503', 1, { phase });
+      const message = {
         customerId: `acct-503-${phase}`,
         customerName: 'Flaky',
         productId: 'plan-pro',
-      });
+      };
+      // Act
+      const first = await provision(message);
+      const second = await provision(message);
       // Assess
-      expect(result.status).toBe('ended');
-      const stepIds = result.steps.map((step) => step.stepId);
-      expect(stepIds.slice(0, 5)).toEqual([
-        'findCustomer',
-        'createCustomer',
-        'readPlan',
-        'assignPlan',
-        'readPlan',
-      ]);
+      expect(first.status).toBe('failed');
+      expect(first.failure).toMatchObject({ stepId: 'replacePlan', code: 'AMBERFLO_UNAVAILABLE' });
+      expect(first.steps.filter((step) => step.stepId === 'replacePlan')).toHaveLength(1);
+      expect(second.status).toBe('ended');
       expect(
-        emulator
-          .state()
-          .relations[`acct-503-${phase}`]?.filter((r) => r.productPlanId === 'plan-pro'),
-      ).toHaveLength(1);
+        emulator.state().relations[message.customerId]?.map((relation) => relation.productPlanId),
+      ).toEqual([DEFAULT_PLAN, 'plan-pro']);
     },
   );
 
   it('fails with AMBERFLO_REJECTED when Amberflo rejects the plan', async () => {
     // Prepare
-    emulator.setSwitches({ planCatalogue: [{ id: 'plan-pro' }, { id: 'default-plan' }] });
+    emulator.setSwitches({ planCatalogue: [{ id: 'plan-pro' }, { id: DEFAULT_PLAN }] });
     // Act
     const result = await provision({
       customerId: 'acct-400',
@@ -279,7 +276,7 @@ describe('provision-account against the Amberflo emulator', () => {
     // Assess
     expect(result.status).toBe('failed');
     expect(result.failure).toMatchObject({
-      stepId: 'assignPlan',
+      stepId: 'replacePlan',
       statusCode: 400,
       code: 'AMBERFLO_REJECTED',
     });

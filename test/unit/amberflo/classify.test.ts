@@ -199,6 +199,16 @@ describe('classifyWorkflowFailure', () => {
       { reason: 'transport', statusCode: null, error: new DependencyUnavailableError('ssm down') },
       'DEPENDENCY_UNAVAILABLE',
     ],
+    [
+      'an unreadable 200 (response-schema)',
+      { reason: 'response-schema', statusCode: 200, issues: ['body: must be object, got string'] },
+      'AMBERFLO_UNAVAILABLE',
+    ],
+    [
+      'end-action without an answer, carrying an AppError',
+      { reason: 'end-action', statusCode: null, error: new DependencyUnavailableError('ssm down') },
+      'DEPENDENCY_UNAVAILABLE',
+    ],
     ['step-budget', { reason: 'step-budget', statusCode: null }, 'UNEXPECTED'],
     ['evaluation', { reason: 'evaluation', statusCode: 200 }, 'UNEXPECTED'],
   ])('maps %s to %s', (_name, failure, code) => {
@@ -207,6 +217,20 @@ describe('classifyWorkflowFailure', () => {
     // Assess
     expect(result.code).toBe(code);
     expect(result.message.length).toBeGreaterThan(0);
+  });
+
+  it('says where an unreadable 200 breaks the documented body, never what it held', () => {
+    // Act
+    const result = classifyWorkflowFailure({
+      reason: 'response-schema',
+      statusCode: 200,
+      bodyText: '<html>secret page</html>',
+      issues: ['body: must be object, got string'],
+    });
+    // Assess
+    expect(result.message).toBe(
+      'Amberflo answered HTTP 200 with a body that is not the documented JSON (body: must be object, got string)',
+    );
   });
 
   it('scrubs the key from messages when built with the known secrets', () => {

@@ -115,11 +115,52 @@ describe('compileArazzoDocument semantic checks', () => {
       'regex does not compile',
     ],
     [
-      'a jsonpath criterion',
+      'a jsonpath criterion without context',
+      { steps: [step({ successCriteria: [{ type: 'jsonpath', condition: '$.a' }] })] },
+      'a jsonpath criterion needs a "context"',
+    ],
+    [
+      'a jsonpath query that does not parse',
       {
         steps: [
           step({
-            successCriteria: [{ context: '$response.body', type: 'jsonpath', condition: '$.a' }],
+            successCriteria: [
+              { context: '$response.body', type: 'jsonpath', condition: '$[?@ == ]' },
+            ],
+          }),
+        ],
+      },
+      'jsonpath query does not parse',
+    ],
+    [
+      'a jsonpath query embedding an unknown step output',
+      {
+        steps: [
+          step({
+            successCriteria: [
+              {
+                context: '$response.body',
+                type: 'jsonpath',
+                condition: '$[?@.id == {$steps.nope.outputs.id}]',
+              },
+            ],
+          }),
+        ],
+      },
+      'no step "nope"',
+    ],
+    [
+      'a jsonpath criterion with a version object',
+      {
+        steps: [
+          step({
+            successCriteria: [
+              {
+                context: '$response.body',
+                type: { type: 'jsonpath', version: 'draft-goessner-dispatch-jsonpath-00' },
+                condition: '$.a',
+              },
+            ],
           }),
         ],
       },

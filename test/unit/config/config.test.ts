@@ -44,6 +44,18 @@ describe('loadConfig', () => {
     expect(config.batchConcurrency).toBe(5);
     expect(config.idempotency.ttlSeconds).toBe(30 * 24 * 3600);
     expect(config.defaultProductPlanId).toBeUndefined();
+    expect(loadConfig(envFactory({ REPLACEABLE_PLAN_IDS: undefined })).replaceablePlanIds).toEqual(
+      [],
+    );
+  });
+
+  it('reads REPLACEABLE_PLAN_IDS as a comma-separated list and refuses what is not a plan id', () => {
+    // Act
+    const config = loadConfig(envFactory({ REPLACEABLE_PLAN_IDS: ' plan-default, legacy-free ,' }));
+    const invalid = () => loadConfig(envFactory({ REPLACEABLE_PLAN_IDS: 'plan-default,plan/x' }));
+    // Assess
+    expect(config.replaceablePlanIds).toEqual(['plan-default', 'legacy-free']);
+    expect(invalid).toThrow(/REPLACEABLE_PLAN_IDS/);
   });
 
   it('reads the API key parameter name with its cache age', () => {

@@ -5,6 +5,7 @@ import {
   IdempotencyPersistenceLayerError,
   IdempotencyValidationError,
 } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import { GetParameterError } from '@aws-lambda-powertools/parameters/errors';
 import { SQSServiceException } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
@@ -35,10 +36,26 @@ const sdkError = new SQSServiceException({
   message: 'down',
 });
 
+const recordWithStatus = (status: 'COMPLETED' | 'INPROGRESS') =>
+  new IdempotencyRecord({
+    idempotencyKey: 'provision-account#a',
+    status,
+    expiryTimestamp: Math.floor(Date.now() / 1000) + 3600,
+  });
+
 describe('toAppError', () => {
   it.each([
     ['an AppError', new AmberfloRejectedError('no'), 'AMBERFLO_REJECTED'],
-    ['a payload mismatch', new IdempotencyValidationError('mismatch'), 'CONFLICTING_DUPLICATE'],
+    [
+      'a payload mismatch with a completed record',
+      new IdempotencyValidationError('mismatch', recordWithStatus('COMPLETED')),
+      'CONFLICTING_DUPLICATE',
+    ],
+    [
+      'a payload mismatch with a record still in progress',
+      new IdempotencyValidationError('mismatch', recordWithStatus('INPROGRESS')),
+      'DUPLICATE_IN_PROGRESS',
+    ],
     ['a run in progress', new IdempotencyAlreadyInProgressError('busy'), 'DUPLICATE_IN_PROGRESS'],
     [
       'an unreachable table',
@@ -54,7 +71,12 @@ describe('toAppError', () => {
     ['an SSM parameter failure', new GetParameterError('ssm'), 'DEPENDENCY_UNAVAILABLE'],
     ['an AWS SDK error', sdkError, 'DEPENDENCY_UNAVAILABLE'],
     ['an abort', new DOMException('aborted', 'AbortError'), 'AMBERFLO_UNAVAILABLE'],
-    ['a JSON syntax error', new SyntaxError('bad'), 'INVALID_MESSAGE'],
+    [
+      'a JSON syntax error (not the message: those are typed at the source)',
+      new SyntaxError('bad'),
+      'UNEXPECTED',
+    ],
+    ['a zod error by name', Object.assign(new Error('bad'), { name: 'ZodError' }), 'UNEXPECTED'],
     ['a bug', new TypeError('x is undefined'), 'UNEXPECTED'],
     ['a thrown string', 'boom', 'UNEXPECTED'],
   ])('classifies %s', (_what, thrown, code) => {

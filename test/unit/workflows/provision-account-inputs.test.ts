@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidMessageError } from '../../../lib/errors.ts';
 import {
+  planConflictOf,
+  reportedFailure,
   summariseProvisionAccount,
   toProvisionAccountInputs,
 } from '../../../lib/workflows/provision-account.ts';
@@ -105,13 +107,94 @@ describe('summariseProvisionAccount', () => {
       { customer: 'existing', plan: 'current', commitment: 'none' },
     ],
     [
-      { existingCustomerId: 'a', existingCommitmentId: 'c0' },
-      { customer: 'existing', plan: 'current', commitment: 'existing' },
+      { existingCustomerId: 'a', replacedPlanRelationId: 'r2' },
+      { customer: 'existing', plan: 'replaced', commitment: 'none', planRelationId: 'r2' },
     ],
   ])('reads what exists and what this run wrote from %o', (outputs, expected) => {
     // Act
-    const summary = summariseProvisionAccount('a', outputs);
+    const summary = summariseProvisionAccount('a', { status: 'completed', outputs });
     // Assess
     expect(summary).toEqual({ customerId: 'a', ...expected });
+  });
+
+  it('reads an existing commitment from the end action that found it', () => {
+    // Act
+    const summary = summariseProvisionAccount('a', {
+      status: 'ended',
+      outputs: { existingCustomerId: 'a' },
+      endAction: { stepId: 'readCommitments', name: 'commitmentExists' },
+    });
+    // Assess
+    expect(summary).toEqual({
+      customerId: 'a',
+      customer: 'existing',
+      plan: 'current',
+      commitment: 'existing',
+    });
+  });
+});
+
+describe('planConflictOf and reportedFailure', () => {
+  const inputs = {
+    customerId: 'a',
+    customerName: 'A',
+    productId: 'plan-pro',
+    amberfloProductId: '1',
+  };
+
+  it('names both plans when the run ended at readPlan/planConflict', () => {
+    // Act
+    const conflict = planConflictOf(inputs, {
+      status: 'ended',
+      outputs: { previousPlanId: 'plan-sales' },
+      endAction: { stepId: 'readPlan', name: 'planConflict' },
+    });
+    // Assess
+    expect(conflict).toEqual({ currentPlanId: 'plan-sales', requestedPlanId: 'plan-pro' });
+  });
+
+  it('sees no conflict in any other end', () => {
+    // Act
+    const conflict = planConflictOf(inputs, {
+      status: 'ended',
+      outputs: { previousPlanId: 'plan-pro' },
+      endAction: { stepId: 'readPlan', name: 'planCurrentNoCommitment' },
+    });
+    // Assess
+    expect(conflict).toBeUndefined();
+  });
+
+  it("reports a refused create's own failure when the re-check still finds nothing", () => {
+    // Prepare
+    const refusal = {
+      stepId: 'createCustomer',
+      statusCode: 400,
+      reason: 'criteria',
+      code: 'AMBERFLO_REJECTED',
+      message: 'Amberflo rejected the request: HTTP 400: customerEmail domain is blocked',
+    };
+    // Act
+    const failure = reportedFailure({
+      status: 'failed',
+      outputs: {},
+      failure: { stepId: 'recheckCustomer', statusCode: 200, reason: 'criteria' },
+      handledFailures: [refusal],
+    });
+    // Assess
+    expect(failure).toEqual(refusal);
+  });
+
+  it("keeps the re-check's own failure when it could not read", () => {
+    // Prepare
+    const own = { stepId: 'recheckCustomer', statusCode: 503, reason: 'criteria' };
+    // Act
+    const failure = reportedFailure({
+      status: 'failed',
+      outputs: {},
+      failure: own,
+      handledFailures: [{ stepId: 'createCustomer', statusCode: 400, reason: 'criteria' }],
+    });
+    // Assess
+    expect(failure).toEqual(own);
   });
 });

@@ -1,0 +1,304 @@
+import type { Message } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAmberfloClient } from '../../../lib/amberflo/client.ts';
+import {
+  EMULATOR_DEFAULT_PLAN_ID,
+  type FaultKind,
+} from '../../../lib/amberflo/emulator/options.ts';
+import {
+  type AmberfloEmulator,
+  startAmberfloEmulator,
+} from '../../../lib/amberflo/emulator/server.ts';
+import { createAmberfloHttp } from '../../../lib/amberflo/http.ts';
+import { loadConfig } from '../../../lib/config.ts';
+import {
+  FAILURE_ATTRIBUTE,
+  parseFailureMetadata,
+} from '../../../lib/dead-letters/failure-metadata.ts';
+import { createDependencies } from '../../../lib/dependencies.ts';
+import { createBatchHandler } from '../../../lib/provisioning/handle-batch.ts';
+import {
+  accountCreatedFactory,
+  envFactory,
+  lambdaContextFactory,
+  sqsRecordFactory,
+} from '../../helpers/factories.ts';
+import { type LocalAws, startLocalAws } from '../../helpers/local-aws.ts';
+
+const API_KEY = 'never-twice-api-key-81d2';
+const MAX_RECEIVE_COUNT = 4;
+const PRICING = '/payments/pricing/amberflo/customer-pricing';
+const CHANGE_PLAN = `${PRICING}/product-plan-cancellation`;
+const COMMITMENT_LIST = '/payments/pricing/amberflo/customer-commitment/list';
+const COMMITMENT_CREATE =
+  '/payments/pricing/amberflo/customer-commitment/arrears_commitment_with_trueup';
+const COMMITMENT = {
+  label: 'Annual commitment',
+  cycles: 12,
+  trueup: { minimumPayment: 1000, interval: 'MONTHLY' },
+};
+
+describe('never write twice, never replace a chosen plan, never hide the reason (real handler)', () => {
+  let aws: LocalAws;
+  let amberflo: AmberfloEmulator;
+
+  beforeAll(async () => {
+    aws = await startLocalAws();
+    amberflo = await startAmberfloEmulator({ port: 0, apiKey: API_KEY });
+  });
+  beforeEach(async () => {
+    await aws.reset();
+    amberflo.reset();
+  });
+  afterAll(async () => {
+    await amberflo?.stop();
+    await aws?.stop();
+  });
+
+  const handler = () =>
+    createBatchHandler(
+      createDependencies(
+        loadConfig(
+          envFactory({
+            AMBERFLO_BASE_URL: amberflo.url,
+            AMBERFLO_API_KEY: API_KEY,
+            DEAD_LETTER_QUEUE_URL: aws.deadLetterQueue.queueUrl,
+            IDEMPOTENCY_TABLE_NAME: aws.tableName,
+            MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
+            BATCH_CONCURRENCY: '2',
+          }),
+        ),
+        { awsClients: { sqs: aws.sqs, dynamodb: aws.dynamodb } },
+      ),
+      { timeoutEarlyInMillis: 0 },
+    );
+
+  const record = (body: unknown, receiveCount = 1, messageId?: string): SQSRecord =>
+    sqsRecordFactory(body, {
+      eventSourceARN: aws.queue.queueArn,
+      attributes: { ApproximateReceiveCount: String(receiveCount) },
+      ...(messageId ? { messageId } : {}),
+    });
+  const failureOf = (message: Message | undefined) =>
+    parseFailureMetadata(message?.MessageAttributes?.[FAILURE_ATTRIBUTE]?.StringValue);
+  const plansOf = (customerId: string) =>
+    (amberflo.state().relations[customerId] ?? []).map((relation) => relation.productPlanId);
+  const client = () =>
+    createAmberfloClient(
+      createAmberfloHttp({ baseUrl: amberflo.url, getApiKey: () => API_KEY, timeoutMs: 2_000 }),
+    );
+
+  /** Delivers one message like SQS would, receive after receive, until it is acknowledged or dead-lettered. */
+  const deliverUntilSettled = async (body: unknown, pauseMs = 0) => {
+    const messageId = `m-${Math.random().toString(16).slice(2)}`;
+    for (let receive = 1; receive <= MAX_RECEIVE_COUNT; receive++) {
+      const response = await handler()(
+        { Records: [record(body, receive, messageId)] },
+        lambdaContextFactory(),
+      );
+      if (response.batchItemFailures.length === 0) return receive;
+      // Models the visibility timeout before SQS delivers the message again.
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+    throw new Error('not settled within MAX_RECEIVE_COUNT receives');
+  };
+
+  describe('plan policy', () => {
+    it('dead-letters PLAN_CONFLICT with both plan ids when sales already chose a plan, and writes nothing', async () => {
+      // Prepare
+      await client().createCustomer({ customerId: 'acct-sales', customerName: 'Sales Co' });
+      await client().assignPlan({ customerId: 'acct-sales', productPlanId: 'plan-enterprise' });
+      amberflo.clearRequestLog();
+      const message = record(
+        accountCreatedFactory({ customerId: 'acct-sales', productId: 'plan-pro' }),
+      );
+      // Act
+      const response = await handler()({ Records: [message] }, lambdaContextFactory());
+      // Assess
+      expect(response.batchItemFailures).toEqual([]);
+      const [deadLetter] = await aws.receiveAll(aws.deadLetterQueue);
+      const failure = failureOf(deadLetter);
+      expect(failure).toMatchObject({ code: 'PLAN_CONFLICT', step: 'readPlan' });
+      expect(failure?.message).toContain('"plan-enterprise"');
+      expect(failure?.message).toContain('"plan-pro"');
+      expect(plansOf('acct-sales')).toEqual([EMULATOR_DEFAULT_PLAN_ID, 'plan-enterprise']);
+      expect(amberflo.requestLog().filter((entry) => entry.method !== 'GET')).toEqual([]);
+      expect(await aws.idempotencyRecords()).toBe(0);
+    });
+
+    it('dead-letters PLAN_CONFLICT for an old message replayed after someone changed the plan', async () => {
+      // Prepare
+      const body = accountCreatedFactory({ customerId: 'acct-replayed', productId: 'plan-basic' });
+      await handler()({ Records: [record(body)] }, lambdaContextFactory());
+      // A person moves the customer to another plan in Amberflo.
+      await client().assignPlan({ customerId: 'acct-replayed', productPlanId: 'plan-pro' });
+      // The idempotency record expired (30 days) before the replay.
+      await aws.reset();
+      // Act
+      const response = await handler()({ Records: [record(body, 1)] }, lambdaContextFactory());
+      // Assess
+      expect(response.batchItemFailures).toEqual([]);
+      const [deadLetter] = await aws.receiveAll(aws.deadLetterQueue);
+      expect(failureOf(deadLetter)).toMatchObject({ code: 'PLAN_CONFLICT' });
+      expect(plansOf('acct-replayed').at(-1)).toBe('plan-pro');
+      expect(plansOf('acct-replayed').filter((plan) => plan === 'plan-basic')).toHaveLength(1);
+    });
+
+    it('replaces the Default Plan exactly once, also across redeliveries', async () => {
+      // Prepare
+      const body = accountCreatedFactory({ customerId: 'acct-default' });
+      // Act
+      await handler()({ Records: [record(body)] }, lambdaContextFactory());
+      await aws.reset();
+      await handler()({ Records: [record(body, 2)] }, lambdaContextFactory());
+      // Assess
+      expect(plansOf('acct-default')).toEqual([EMULATOR_DEFAULT_PLAN_ID, 'plan-pro']);
+      expect(amberflo.requestCounts()[`POST ${CHANGE_PLAN}`]).toBe(1);
+      expect(amberflo.requestCounts()[`POST ${PRICING}`]).toBeUndefined();
+    });
+  });
+
+  describe("Amberflo's reason reaches the dead letter", () => {
+    it("keeps a refused create as AMBERFLO_REJECTED at createCustomer with Amberflo's message", async () => {
+      // Prepare
+      amberflo.setSwitches({ blockedEmailDomains: ['blocked.example'] });
+      const message = record(
+        accountCreatedFactory({ customerId: 'acct-blocked', customerEmail: 'a@blocked.example' }),
+      );
+      // Act
+      const response = await handler()({ Records: [message] }, lambdaContextFactory());
+      // Assess
+      expect(response.batchItemFailures).toEqual([]);
+      const [deadLetter] = await aws.receiveAll(aws.deadLetterQueue);
+      expect(failureOf(deadLetter)).toMatchObject({
+        code: 'AMBERFLO_REJECTED',
+        step: 'createCustomer',
+        httpStatus: 400,
+      });
+      expect(failureOf(deadLetter)?.message).toContain('customerEmail domain is blocked');
+    });
+
+    it('keeps the original reason when the idempotency record cannot be deleted afterwards', async () => {
+      // Prepare
+      amberflo.setSwitches({ blockedEmailDomains: ['blocked.example'] });
+      const name = 'failDeleteItem';
+      aws.dynamodb.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === 'DeleteItemCommand') throw new Error('DynamoDB is down');
+          return next(args);
+        },
+        { step: 'initialize', name },
+      );
+      const message = record(
+        accountCreatedFactory({ customerId: 'acct-blocked-2', customerEmail: 'a@blocked.example' }),
+      );
+      // Act
+      try {
+        await handler()({ Records: [message] }, lambdaContextFactory());
+      } finally {
+        aws.dynamodb.middlewareStack.remove(name);
+      }
+      // Assess
+      const [deadLetter] = await aws.receiveAll(aws.deadLetterQueue);
+      expect(failureOf(deadLetter)).toMatchObject({
+        code: 'AMBERFLO_REJECTED',
+        step: 'createCustomer',
+      });
+    });
+  });
+
+  describe('conflicts only against completed work', () => {
+    it('retries a conflicting message that met a run in progress; after the holder fails it is provisioned', async () => {
+      // Prepare
+      const first = record(
+        accountCreatedFactory({ customerId: 'acct-race', productId: 'plan-pro' }),
+        1,
+        'holder',
+      );
+      const second = record(
+        accountCreatedFactory({ customerId: 'acct-race', productId: 'plan-basic' }),
+        1,
+        'latecomer',
+      );
+      amberflo.failNext('GET /customers', 'latency', 1, { latencyMs: 300 });
+      amberflo.failNext(`POST ${CHANGE_PLAN}`, 'error-503', 1);
+      // Act
+      const response = await handler()({ Records: [first, second] }, lambdaContextFactory());
+      const deadLettersMeanwhile = await aws.receiveAll(aws.deadLetterQueue);
+      const redelivery = await handler()(
+        { Records: [record(JSON.parse(second.body), 2, 'latecomer')] },
+        lambdaContextFactory(),
+      );
+      // Assess
+      expect(response.batchItemFailures.map((item) => item.itemIdentifier).sort()).toEqual([
+        'holder',
+        'latecomer',
+      ]);
+      expect(deadLettersMeanwhile).toEqual([]);
+      expect(redelivery.batchItemFailures).toEqual([]);
+      expect(plansOf('acct-race')).toEqual([EMULATOR_DEFAULT_PLAN_ID, 'plan-basic']);
+    });
+  });
+
+  describe('degraded reads and uncertain writes at every step', () => {
+    const READS: readonly (readonly [string, string])[] = [
+      ['findCustomer', 'GET /customers'],
+      ['readPlan', `GET ${PRICING}`],
+      ['readCommitments', `GET ${COMMITMENT_LIST}`],
+    ];
+    const WRITES: readonly (readonly [string, string])[] = [
+      ['createCustomer', 'POST /customers'],
+      ['replacePlan', `POST ${CHANGE_PLAN}`],
+      ['createCommitment', `POST ${COMMITMENT_CREATE}`],
+    ];
+    const BAD_200: readonly FaultKind[] = ['html-200', 'empty-200', 'malformed-json'];
+    const cases = [
+      ...READS.flatMap(([step, route]) =>
+        [...BAD_200, 'error-503' as const].map((kind) => [step, route, kind, 'before'] as const),
+      ),
+      ...WRITES.flatMap(([step, route]) =>
+        [...BAD_200, 'error-503' as const, 'drop' as const].map(
+          (kind) => [step, route, kind, 'after'] as const,
+        ),
+      ),
+    ];
+
+    it.each(cases)(
+      '%s: %s answers %s (%s): one customer, one plan change, one commitment, or a dead letter with a retryable code',
+      async (step, route, kind, phase) => {
+        // Prepare
+        const customerId = `acct-${step}-${kind}`;
+        amberflo.failNext(route, kind, 3, { phase });
+        amberflo.setSwitches({ staleReadMs: 150 });
+        const body = accountCreatedFactory({ customerId, commitment: COMMITMENT });
+        // Act
+        let settledAt: number | undefined;
+        try {
+          settledAt = await deliverUntilSettled(body, 200);
+        } catch {
+          settledAt = undefined;
+        }
+        // Assess
+        expect(
+          amberflo.requestLog().filter((entry) => entry.fault === kind).length,
+        ).toBeGreaterThan(0);
+        expect(amberflo.state().customers.filter((c) => c.customerId === customerId)).toHaveLength(
+          1,
+        );
+        expect(
+          plansOf(customerId).filter((plan) => plan === 'plan-pro').length,
+        ).toBeLessThanOrEqual(1);
+        expect(amberflo.state().commitments.length).toBeLessThanOrEqual(1);
+        const deadLetters = await aws.receiveAll(aws.deadLetterQueue);
+        if (deadLetters.length > 0) {
+          expect(failureOf(deadLetters[0])?.code).toBe('AMBERFLO_UNAVAILABLE');
+        } else {
+          expect(settledAt).toBeDefined();
+          expect(plansOf(customerId)).toEqual([EMULATOR_DEFAULT_PLAN_ID, 'plan-pro']);
+          expect(amberflo.state().commitments).toHaveLength(1);
+        }
+      },
+    );
+  });
+});
