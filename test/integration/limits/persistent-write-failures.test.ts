@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AmberfloEmulator } from '../../../lib/amberflo/emulator/server.ts';
-import { MAX_WRITE_RETRY_CYCLES } from '../../../lib/provisioning/workflow-runner.ts';
 import { accountCreatedFactory } from '../../helpers/factories.ts';
 import { type LocalAws, startLocalAws } from '../../helpers/local-aws.ts';
 import {
@@ -13,6 +12,7 @@ import {
 } from './limits-fixture.ts';
 
 const PLAN_ROUTE = 'POST /payments/pricing/amberflo/customer-pricing';
+const REPLACE_ROUTE = 'POST /payments/pricing/amberflo/customer-pricing/product-plan-cancellation';
 const COMMITMENT_ROUTE =
   'POST /payments/pricing/amberflo/customer-commitment/arrears_commitment_with_trueup';
 const COMMITMENT = {
@@ -20,15 +20,18 @@ const COMMITMENT = {
   cycles: 12,
   trueup: { minimumPayment: 1000, interval: 'MONTHLY' },
 };
-/** POSTs one delivery makes to a write that keeps failing: the first try and one per read→write cycle. */
-const POSTS_PER_DELIVERY = MAX_WRITE_RETRY_CYCLES + 1;
+/** Deliveries before the function dead-letters the record itself. */
+const RECEIVES = 3;
 
 /**
- * Calls one delivery makes when a write keeps failing (stated, so that a change is a decision):
- * plan: findCustomer, createCustomer, then (readPlan, assignPlan) × 3 = 8;
- * commitment: findCustomer, createCustomer, readPlan, assignPlan, then (readCommitments, createCommitment) × 3 = 10.
+ * Calls per record when one write keeps failing (stated, so that a change is a decision). A write is never repeated
+ * within a delivery (README, "No write twice in a run"), so each delivery makes exactly one POST of it:
+ * assignPlan / replacePlan: findCustomer, createCustomer, readPlan, write; then findCustomer, readPlan, write on each
+ * later delivery = 4 + 3 + 3 = 10.
+ * createCommitment: findCustomer, createCustomer, readPlan, replacePlan, readCommitments, write; then findCustomer,
+ * readPlan, readCommitments, write = 6 + 4 + 4 = 14.
  */
-const CALLS_PER_DELIVERY = { assignPlan: 8, createCommitment: 10 } as const;
+const CALLS_PER_RECORD = { assignPlan: 10, replacePlan: 10, createCommitment: 14 } as const;
 
 describe('a write that keeps answering 429 or 503 (real handler, fauxqs, dynalite, emulator)', () => {
   let aws: LocalAws;
@@ -55,12 +58,17 @@ describe('a write that keeps answering 429 or 503 (real handler, fauxqs, dynalit
   it.each([
     ['assignPlan', PLAN_ROUTE, 429],
     ['assignPlan', PLAN_ROUTE, 503],
+    ['replacePlan', REPLACE_ROUTE, 429],
+    ['replacePlan', REPLACE_ROUTE, 503],
     ['createCommitment', COMMITMENT_ROUTE, 429],
     ['createCommitment', COMMITMENT_ROUTE, 503],
   ] as const)(
-    '%s (%s) answering %i: bounded calls, waits between POSTs, dead letter with step and status',
+    '%s (%s) answering %i: one POST per delivery, waits between them, dead letter with step and status',
     async (step, route, status) => {
-      // Prepare
+      // Prepare: without a Default Plan the customer has no plan (read as 404), so the plan is assigned, not replaced.
+      if (step === 'assignPlan') {
+        amberflo.setSwitches({ defaultPlanId: null, currentPlanWhenNone: '404' });
+      }
       amberflo.setFaults({
         routes: { [route]: status === 429 ? { error429: 1 } : { error503: 1 } },
         retryAfterSeconds: 1,
@@ -71,8 +79,11 @@ describe('a write that keeps answering 429 or 503 (real handler, fauxqs, dynalit
           ...(step === 'createCommitment' ? { commitment: COMMITMENT } : {}),
         }),
       );
-      // Act: the only allowed receive is the last, so the first failure is dead-lettered with its reason.
-      containers = startContainers(aws, amberflo, { count: 1, env: { MAX_RECEIVE_COUNT: '1' } });
+      // Act: the redelivery backoff at a 1 s base spaces the deliveries; the last one dead-letters the record.
+      containers = startContainers(aws, amberflo, {
+        count: 1,
+        env: { MAX_RECEIVE_COUNT: String(RECEIVES), RETRY_BACKOFF_BASE_SECONDS: '1' },
+      });
       const letters = await waitFor(
         async () =>
           depthOf(aws, aws.deadLetterQueue.name) > 0
@@ -84,14 +95,14 @@ describe('a write that keeps answering 429 or 503 (real handler, fauxqs, dynalit
       const log = amberflo.requestLog();
       const posts = log.filter((entry) => entry.routeKey === route);
       expect(posts.map((entry) => entry.status)).toEqual(
-        Array.from({ length: POSTS_PER_DELIVERY }, () => status),
+        Array.from({ length: RECEIVES }, () => status),
       );
-      expect(log).toHaveLength(CALLS_PER_DELIVERY[step]);
+      expect(log).toHaveLength(CALLS_PER_RECORD[step]);
       const gaps = posts
         .slice(1)
         .map((entry, index) => entry.receivedAt - (posts[index]?.receivedAt ?? 0));
-      // 429 names Retry-After: 1; the emulated 503 names none, so the backoff's floor applies (half of 500 ms).
-      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(status === 429 ? 1_000 : 250);
+      // 429 names Retry-After: 1 (the bucket pauses for it); every redelivery waits at least 80 % of 1 s × 2^(n−1).
+      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(status === 429 ? 1_000 : 800);
       expect(metadataOf(letters)).toEqual([
         expect.objectContaining({
           code: 'AMBERFLO_UNAVAILABLE',
