@@ -31,8 +31,7 @@ export default defineConfig({
     ],
     coverage: {
       provider: 'v8',
-      include: ['lib/**'],
-      exclude: ['lib/local/**', 'lib/cli/**', 'lib/amberflo/emulator/**'],
+      include: ['handlers/**', 'lib/**'],
     },
   },
 });

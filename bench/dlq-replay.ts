@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startFauxqs } from 'fauxqs';
 import { FAILURE_ATTRIBUTE } from '../lib/dead-letters/failure-metadata.ts';
-import { isCompleteReplay, replayDeadLetters } from '../lib/dead-letters/replay.ts';
-import { createSqsClient } from '../lib/dead-letters/sqs-client.ts';
+import { isCompleteReplay, replayDeadLetters } from '../tools/dlq/replay.ts';
+import { createSqsClient } from '../tools/dlq/sqs-client.ts';
 
 /** Figures of one benchmark run; the goals are ≥ 500 msg/s, ≤ 0.35 calls/msg and < 150 MB peak RSS. */
 export type DlqReplayBenchmark = {
@@ -38,7 +38,7 @@ const failure = (index: number): string =>
 
 const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
-const CLI = join(import.meta.dirname, '../lib/cli/dlq.ts');
+const CLI = join(import.meta.dirname, '../tools/dlq/cli.ts');
 
 /**
  * The Node flags `npm run dlq` starts the CLI with (package.json), so the bench measures what operators run.
@@ -52,7 +52,7 @@ export const readDlqScriptFlags = async (): Promise<string[]> => {
     await readFile(join(import.meta.dirname, '../package.json'), 'utf8'),
   ) as { scripts: Record<string, string> };
   const words = (manifest.scripts['dlq'] ?? '').split(/\s+/);
-  return words.slice(1, words.indexOf('lib/cli/dlq.ts')).filter((word) => word.startsWith('--'));
+  return words.slice(1, words.indexOf('tools/dlq/cli.ts')).filter((word) => word.startsWith('--'));
 };
 
 /** Peak resident set (VmHWM) of a process, from /proc (Linux); undefined once the process is gone. */

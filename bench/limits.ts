@@ -5,7 +5,7 @@
  * calls per account during it, drain time after it). Run alone: `node bench/limits.ts [signups] [R]`.
  */
 import { fileURLToPath } from 'node:url';
-import type { RequestLogEntry } from '../lib/amberflo/emulator/server.ts';
+import type { RequestLogEntry } from '../tools/amberflo-emulator/server.ts';
 import {
   type LocalPipeline,
   readDeadLetters,
@@ -13,9 +13,9 @@ import {
   sendToSourceQueue,
   startLocalPipeline,
   waitForDrain,
-} from '../lib/local/pipeline.ts';
-import { generateSignups } from '../lib/local/signups.ts';
-import { type LocalStack, startLocalStack } from '../lib/local/stack.ts';
+} from '../tools/local/pipeline.ts';
+import { generateSignups } from '../tools/local/signups.ts';
+import { type LocalStack, startLocalStack } from '../tools/local/stack.ts';
 
 const FRESH_ONLY = { duplicates: 0, conflicts: 0, invalid: 0, commitments: 0 };
 

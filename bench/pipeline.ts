@@ -12,19 +12,19 @@ import type { Send } from '../lib/arazzo/http-port.ts';
 import { createWorkflowRunner } from '../lib/arazzo/runner.ts';
 import { loadConfig } from '../lib/config.ts';
 import {
-  readDeployedScaling,
-  sendToSourceQueue,
-  startLocalPipeline,
-  waitForDrain,
-} from '../lib/local/pipeline.ts';
-import { startLocalPipelineInWorker, type WorkerPipeline } from '../lib/local/pipeline-worker.ts';
-import { generateSignups } from '../lib/local/signups.ts';
-import { startLocalStack } from '../lib/local/stack.ts';
-import {
   loadProvisionAccountWorkflow,
   PROVISION_ACCOUNT_WORKFLOW_ID,
   toProvisionAccountInputs,
 } from '../lib/workflows/provision-account.ts';
+import {
+  readDeployedScaling,
+  sendToSourceQueue,
+  startLocalPipeline,
+  waitForDrain,
+} from '../tools/local/pipeline.ts';
+import { startLocalPipelineInWorker, type WorkerPipeline } from '../tools/local/pipeline-worker.ts';
+import { generateSignups } from '../tools/local/signups.ts';
+import { startLocalStack } from '../tools/local/stack.ts';
 import { median } from './workflow-overhead.ts';
 
 export type CallsPerMessage = { readonly reads: number; readonly writes: number };

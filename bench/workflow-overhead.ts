@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { createWorkflowFailureClassifier } from '../lib/amberflo/classify.ts';
-import { startAmberfloEmulator } from '../lib/amberflo/emulator/server.ts';
 import { createAmberfloHttp } from '../lib/amberflo/http.ts';
 import { createWorkflowRunner } from '../lib/arazzo/runner.ts';
 import {
@@ -19,6 +18,7 @@ import {
   PROVISION_ACCOUNT_WORKFLOW_ID,
   toProvisionAccountInputs,
 } from '../lib/workflows/provision-account.ts';
+import { startAmberfloEmulator } from '../tools/amberflo-emulator/server.ts';
 
 export type WorkflowOverheadFigures = {
   readonly runs: number;

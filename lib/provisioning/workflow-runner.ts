@@ -1,7 +1,6 @@
 import { createWorkflowFailureClassifier } from '../amberflo/classify.ts';
 import type { AmberfloHttp } from '../amberflo/http.ts';
-import type { CompiledDocument } from '../arazzo/compiled-document.ts';
-import { createWorkflowRunner } from '../arazzo/runner.ts';
+import { type CompiledDocument, createWorkflowRunner } from '../arazzo/index.ts';
 import {
   loadProvisionAccountWorkflow,
   PROVISION_ACCOUNT_WORKFLOW_ID,

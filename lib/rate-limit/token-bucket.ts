@@ -1,7 +1,7 @@
 /**
  * A token bucket with a FIFO queue of waiters, one timer, a pause (backpressure) and deadline-aware refusal. One
  * implementation serves the Amberflo request budget (lib/amberflo/http.ts) and the DLQ replay pacer
- * (lib/dead-letters/rate-limiter.ts). Hand-written on purpose: the packages we looked at (bottleneck, limiter,
+ * (tools/dlq/rate-limiter.ts). Hand-written on purpose: the packages we looked at (bottleneck, limiter,
  * p-throttle) have no "refuse when the start would fall after this deadline" and no external pause, and both are
  * what keeps a record from waiting past its invocation.
  */

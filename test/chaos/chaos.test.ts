@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmulatorState } from '../../lib/amberflo/emulator/api.ts';
-import { createPrng } from '../../lib/amberflo/emulator/faults.ts';
 import { MIN_DEADLINE_MARGIN_MS } from '../../lib/config.ts';
+import type { EmulatorState } from '../../tools/amberflo-emulator/api.ts';
+import { createPrng } from '../../tools/amberflo-emulator/faults.ts';
 import {
   type DeadLetter,
   type LocalPipeline,
@@ -9,9 +9,9 @@ import {
   sendToSourceQueue,
   startLocalPipeline,
   waitForDrain,
-} from '../../lib/local/pipeline.ts';
-import { generateSignups, type Signup } from '../../lib/local/signups.ts';
-import { type LocalStack, startLocalStack } from '../../lib/local/stack.ts';
+} from '../../tools/local/pipeline.ts';
+import { generateSignups, type Signup } from '../../tools/local/signups.ts';
+import { type LocalStack, startLocalStack } from '../../tools/local/stack.ts';
 
 const SIGNUPS = Number(process.env['CHAOS_SIGNUPS'] ?? 80);
 const FAULT_RATE = Number(process.env['CHAOS_FAULT_RATE'] ?? 0.15);

@@ -1,11 +1,11 @@
 import { inspect } from 'node:util';
-import { type AmberfloClient, createAmberfloClient } from '../../lib/amberflo/client.ts';
-import type { AmberfloEmulatorOptions } from '../../lib/amberflo/emulator/options.ts';
+import { type AmberfloHttp, createAmberfloHttp } from '../../lib/amberflo/http.ts';
+import type { AmberfloEmulatorOptions } from '../../tools/amberflo-emulator/options.ts';
 import {
   type AmberfloEmulator,
   startAmberfloEmulator,
-} from '../../lib/amberflo/emulator/server.ts';
-import { type AmberfloHttp, createAmberfloHttp } from '../../lib/amberflo/http.ts';
+} from '../../tools/amberflo-emulator/server.ts';
+import { type AmberfloClient, createAmberfloClient } from './amberflo-client.ts';
 
 /** A distinctive key, so a leak is easy to spot in any text. */
 export const TEST_API_KEY = 'af-test-key-7f3c9a1e5d';

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { runDlqCli } from '../../lib/cli/dlq.ts';
+import { runDlqCli } from '../../tools/dlq/cli.ts';
 
 export type CliRun = { readonly code: number; readonly stdout: string; readonly stderr: string };
 

@@ -1,7 +1,7 @@
 import type { Context, SQSRecord } from 'aws-lambda';
-import { EMULATOR_DEFAULT_PLAN_ID } from '../../lib/amberflo/emulator/options.ts';
 import { MIN_DEADLINE_MARGIN_MS } from '../../lib/config.ts';
 import type { AccountCreatedMessage } from '../../lib/messages/account-created-message.ts';
+import { EMULATOR_DEFAULT_PLAN_ID } from '../../tools/amberflo-emulator/options.ts';
 
 let sequence = 0;
 const nextId = (prefix: string) => {

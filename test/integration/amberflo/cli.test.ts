@@ -6,7 +6,7 @@ const started: ChildProcess[] = [];
 
 const run = (args: string[]): ChildProcess => {
   // detached: the child leads its own process group, so stopping it also stops the node under npx.
-  const child = spawn('npx', ['node', 'lib/cli/amberflo-emulator.ts', ...args], {
+  const child = spawn('npx', ['node', 'tools/amberflo-emulator/cli.ts', ...args], {
     cwd: process.cwd(),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { type AmberfloClient, createAmberfloClient } from '../../../lib/amberflo/client.ts';
-import type { AmberfloEmulator } from '../../../lib/amberflo/emulator/server.ts';
 import { type AmberfloHttp, createAmberfloHttp } from '../../../lib/amberflo/http.ts';
 import { isAppError } from '../../../lib/errors.ts';
+import type { AmberfloEmulator } from '../../../tools/amberflo-emulator/server.ts';
+import { type AmberfloClient, createAmberfloClient } from '../../helpers/amberflo-client.ts';
 import { captureError, startAmberfloFixture, uniqueId } from '../../helpers/amberflo-fixtures.ts';
 
 /** What a target can be asked to do; the live account decides its own plans and default plan. */

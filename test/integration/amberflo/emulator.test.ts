@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EmulatorSwitchesInput } from '../../../lib/amberflo/emulator/options.ts';
-import { EMULATOR_DEFAULT_PLAN_ID } from '../../../lib/amberflo/emulator/options.ts';
+import type { EmulatorSwitchesInput } from '../../../tools/amberflo-emulator/options.ts';
+import { EMULATOR_DEFAULT_PLAN_ID } from '../../../tools/amberflo-emulator/options.ts';
 import {
   type AmberfloEmulator,
   startAmberfloEmulator,
-} from '../../../lib/amberflo/emulator/server.ts';
+} from '../../../tools/amberflo-emulator/server.ts';
 import { TEST_API_KEY } from '../../helpers/amberflo-fixtures.ts';
 
 type Answer = { status: number; text: string; json: unknown; headers: Headers };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { StoredCommitment } from '../../../lib/amberflo/emulator/api.ts';
-import type { FaultKind } from '../../../lib/amberflo/emulator/options.ts';
 import { type AppError, type ErrorCode, isAppError } from '../../../lib/errors.ts';
+import type { StoredCommitment } from '../../../tools/amberflo-emulator/api.ts';
+import type { FaultKind } from '../../../tools/amberflo-emulator/options.ts';
 import {
   type AmberfloFixture,
   captureError,

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type AmberfloHttpEvent, createAmberfloHttp } from '../../../lib/amberflo/http.ts';
+import { isAppError } from '../../../lib/errors.ts';
 import {
   type AmberfloEmulator,
   startAmberfloEmulator,
-} from '../../../lib/amberflo/emulator/server.ts';
-import { type AmberfloHttpEvent, createAmberfloHttp } from '../../../lib/amberflo/http.ts';
-import { isAppError } from '../../../lib/errors.ts';
+} from '../../../tools/amberflo-emulator/server.ts';
 
 const API_KEY = 'http-limits-key-4d2a';
 const read = { method: 'GET' as const, path: '/customers', searchParams: { customerId: 'c1' } };

@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createWorkflowFailureClassifier } from '../../../lib/amberflo/classify.ts';
 import { createAmberfloHttp } from '../../../lib/amberflo/http.ts';
-import { compileArazzoFileOrThrow } from '../../../lib/arazzo/build-time.ts';
 import { createWorkflowRunner } from '../../../lib/arazzo/index.ts';
+import { compileArazzoFileOrThrow } from '../../../tools/arazzo/build-time.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SEED = 'test/fixtures/arazzo/seed.arazzo.yaml';
@@ -151,7 +151,7 @@ describe('the seed workflow, unmodified, against a loopback billing API', () => 
 
   const cli = async (args: readonly string[]) => {
     try {
-      const { stdout, stderr } = await run('npx', ['node', 'lib/cli/arazzo.ts', ...args], {
+      const { stdout, stderr } = await run('npx', ['node', 'tools/arazzo/cli.ts', ...args], {
         cwd: ROOT,
         env: { ...process.env, AMBERFLO_API_KEY: API_KEY },
         timeout: 30_000,

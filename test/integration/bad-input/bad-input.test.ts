@@ -9,23 +9,23 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../lib/config.ts';
+import { createDependencies, type Dependencies } from '../../../lib/dependencies.ts';
+import { createBatchHandler } from '../../../lib/provisioning/handle-batch.ts';
+import { METRICS } from '../../../lib/provisioning/process-record.ts';
 import {
   type AmberfloEmulator,
   type RequestLogEntry,
   startAmberfloEmulator,
-} from '../../../lib/amberflo/emulator/server.ts';
-import { loadConfig } from '../../../lib/config.ts';
-import { createDependencies, type Dependencies } from '../../../lib/dependencies.ts';
-import { toSqsRecord } from '../../../lib/local/event-source-mapping.ts';
+} from '../../../tools/amberflo-emulator/server.ts';
+import { toSqsRecord } from '../../../tools/local/event-source-mapping.ts';
 import {
   CountingMetrics,
   type DeadLetter,
   readDeadLetters,
   sendToSourceQueue,
-} from '../../../lib/local/pipeline.ts';
-import { type LocalStack, startLocalStack } from '../../../lib/local/stack.ts';
-import { createBatchHandler } from '../../../lib/provisioning/handle-batch.ts';
-import { METRICS } from '../../../lib/provisioning/process-record.ts';
+} from '../../../tools/local/pipeline.ts';
+import { type LocalStack, startLocalStack } from '../../../tools/local/stack.ts';
 import {
   BAD_CUSTOMER_ID_PREFIX,
   type BadInput,

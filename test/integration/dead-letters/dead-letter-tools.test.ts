@@ -9,13 +9,13 @@ import {
   FAILURE_ATTRIBUTE,
   REPLAY_COUNT_ATTRIBUTE,
 } from '../../../lib/dead-letters/failure-metadata.ts';
-import { listDeadLetters } from '../../../lib/dead-letters/peek.ts';
+import { listDeadLetters } from '../../../tools/dlq/peek.ts';
 import {
   isCompleteReplay,
   purgeDeadLetters,
   replayDeadLetters,
-} from '../../../lib/dead-letters/replay.ts';
-import { collectStats } from '../../../lib/dead-letters/stats.ts';
+} from '../../../tools/dlq/replay.ts';
+import { collectStats } from '../../../tools/dlq/stats.ts';
 import {
   countMessages,
   countVisible,

@@ -13,7 +13,7 @@ import {
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
-const CLI = join(import.meta.dirname, '../../../lib/cli/dlq.ts');
+const CLI = join(import.meta.dirname, '../../../tools/dlq/cli.ts');
 
 describe('dlq CLI (spawned against fauxqs)', () => {
   let fixture: DlqFixture;

@@ -8,7 +8,7 @@ import {
   FAILURE_ATTRIBUTE,
   type FailureMetadata,
 } from '../../../lib/dead-letters/failure-metadata.ts';
-import { createSqsClient } from '../../../lib/dead-letters/sqs-client.ts';
+import { createSqsClient } from '../../../tools/dlq/sqs-client.ts';
 
 export type DlqFixture = {
   readonly fauxqs: FauxqsServer;

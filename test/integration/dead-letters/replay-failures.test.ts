@@ -5,8 +5,8 @@ import type {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isCompleteReplay, replayDeadLetters } from '../../../lib/dead-letters/replay.ts';
-import { createSqsClient } from '../../../lib/dead-letters/sqs-client.ts';
+import { isCompleteReplay, replayDeadLetters } from '../../../tools/dlq/replay.ts';
+import { createSqsClient } from '../../../tools/dlq/sqs-client.ts';
 import {
   countMessages,
   countVisible,

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REPLAY_COUNT_ATTRIBUTE } from '../../../lib/dead-letters/failure-metadata.ts';
-import type { DeadLetterSummary } from '../../../lib/dead-letters/peek.ts';
+import type { DeadLetterSummary } from '../../../tools/dlq/peek.ts';
 import { runDlqCliWith } from '../../helpers/dlq-cli-run.ts';
 import {
   countMessages,

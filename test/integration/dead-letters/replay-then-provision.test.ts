@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIN_DEADLINE_MARGIN_MS } from '../../../lib/config.ts';
-import { replayDeadLetters } from '../../../lib/dead-letters/replay.ts';
+import { replayDeadLetters } from '../../../tools/dlq/replay.ts';
 import {
   type LocalPipeline,
   readDeadLetters,
   sendToSourceQueue,
   startLocalPipeline,
   waitForDrain,
-} from '../../../lib/local/pipeline.ts';
-import { type LocalStack, startLocalStack } from '../../../lib/local/stack.ts';
+} from '../../../tools/local/pipeline.ts';
+import { type LocalStack, startLocalStack } from '../../../tools/local/stack.ts';
 
 const accounts = ['acct-replay-1', 'acct-replay-2', 'acct-replay-3'].map((customerId) => ({
   customerId,

@@ -7,21 +7,21 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOVED_BY_SQS_ATTRIBUTE, UNKNOWN_REASONS } from '../../../lib/dead-letters/dead-letter.ts';
 import {
   FAILURE_ATTRIBUTE,
   parseFailureMetadata,
   REPLAY_COUNT_ATTRIBUTE,
 } from '../../../lib/dead-letters/failure-metadata.ts';
-import type { DeadLetterSummary } from '../../../lib/dead-letters/peek.ts';
-import { createSqsClient } from '../../../lib/dead-letters/sqs-client.ts';
+import { MOVED_BY_SQS_ATTRIBUTE, UNKNOWN_REASONS } from '../../../tools/dlq/dead-letter.ts';
+import type { DeadLetterSummary } from '../../../tools/dlq/peek.ts';
+import { createSqsClient } from '../../../tools/dlq/sqs-client.ts';
 import {
   type LocalPipeline,
   sendToSourceQueue,
   startLocalPipeline,
   waitForDrain,
-} from '../../../lib/local/pipeline.ts';
-import { type LocalStack, startLocalStack } from '../../../lib/local/stack.ts';
+} from '../../../tools/local/pipeline.ts';
+import { type LocalStack, startLocalStack } from '../../../tools/local/stack.ts';
 import { runDlqCliWith } from '../../helpers/dlq-cli-run.ts';
 import { countMessages, type DlqFixture, startDlqFixture } from './dlq-fixture.ts';
 

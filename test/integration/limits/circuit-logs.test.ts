@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AmberfloEmulator } from '../../../lib/amberflo/emulator/server.ts';
 import { loadConfig } from '../../../lib/config.ts';
 import { createDependencies } from '../../../lib/dependencies.ts';
-import { CountingMetrics } from '../../../lib/local/pipeline.ts';
+import type { AmberfloEmulator } from '../../../tools/amberflo-emulator/server.ts';
+import { CountingMetrics } from '../../../tools/local/pipeline.ts';
 import { accountCreatedFactory, envFactory } from '../../helpers/factories.ts';
 import { type LocalAws, startLocalAws } from '../../helpers/local-aws.ts';
 import { captureLogs } from '../../helpers/log-capture.ts';

@@ -3,23 +3,23 @@
  * one Lambda container, with its own request budget and circuit breaker, as deployed.
  */
 import type { Message } from '@aws-sdk/client-sqs';
-import {
-  type AmberfloEmulator,
-  type RequestLogEntry,
-  startAmberfloEmulator,
-} from '../../../lib/amberflo/emulator/server.ts';
 import { loadConfig } from '../../../lib/config.ts';
 import {
   FAILURE_ATTRIBUTE,
   parseFailureMetadata,
 } from '../../../lib/dead-letters/failure-metadata.ts';
 import { createDependencies, type DependencyOverrides } from '../../../lib/dependencies.ts';
+import { createBatchHandler } from '../../../lib/provisioning/handle-batch.ts';
+import {
+  type AmberfloEmulator,
+  type RequestLogEntry,
+  startAmberfloEmulator,
+} from '../../../tools/amberflo-emulator/server.ts';
 import {
   type EventSourceMapping,
   startEventSourceMapping,
-} from '../../../lib/local/event-source-mapping.ts';
-import { CountingMetrics } from '../../../lib/local/pipeline.ts';
-import { createBatchHandler } from '../../../lib/provisioning/handle-batch.ts';
+} from '../../../tools/local/event-source-mapping.ts';
+import { CountingMetrics } from '../../../tools/local/pipeline.ts';
 import { envFactory } from '../../helpers/factories.ts';
 import type { LocalAws } from '../../helpers/local-aws.ts';
 

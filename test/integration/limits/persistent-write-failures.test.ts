@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AmberfloEmulator } from '../../../lib/amberflo/emulator/server.ts';
+import type { AmberfloEmulator } from '../../../tools/amberflo-emulator/server.ts';
 import { accountCreatedFactory } from '../../helpers/factories.ts';
 import { type LocalAws, startLocalAws } from '../../helpers/local-aws.ts';
 import {

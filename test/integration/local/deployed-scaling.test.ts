@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDeployedScaling } from '../../../lib/local/pipeline.ts';
+import { readDeployedScaling } from '../../../tools/local/pipeline.ts';
 
 describe('readDeployedScaling', () => {
   let directory: string;

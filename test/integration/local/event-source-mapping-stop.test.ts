@@ -4,9 +4,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type InvocationOutcome,
   startEventSourceMapping,
-} from '../../../lib/local/event-source-mapping.ts';
-import { queueDepth, sendToSourceQueue } from '../../../lib/local/pipeline.ts';
-import { type LocalStack, startLocalStack } from '../../../lib/local/stack.ts';
+} from '../../../tools/local/event-source-mapping.ts';
+import { queueDepth, sendToSourceQueue } from '../../../tools/local/pipeline.ts';
+import { type LocalStack, startLocalStack } from '../../../tools/local/stack.ts';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,9 +1,9 @@
 import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { InvocationOutcome } from '../../../lib/local/event-source-mapping.ts';
-import { sendToSourceQueue, waitForDrain } from '../../../lib/local/pipeline.ts';
-import { startLocalPipelineInWorker } from '../../../lib/local/pipeline-worker.ts';
-import { type LocalStack, startLocalStack } from '../../../lib/local/stack.ts';
+import type { InvocationOutcome } from '../../../tools/local/event-source-mapping.ts';
+import { sendToSourceQueue, waitForDrain } from '../../../tools/local/pipeline.ts';
+import { startLocalPipelineInWorker } from '../../../tools/local/pipeline-worker.ts';
+import { type LocalStack, startLocalStack } from '../../../tools/local/stack.ts';
 import { accountCreatedFactory } from '../../helpers/factories.ts';
 
 describe('startLocalPipelineInWorker', () => {

@@ -2,13 +2,13 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  type AmberfloEmulator,
-  startAmberfloEmulator,
-} from '../../../lib/amberflo/emulator/server.ts';
 import { loadConfig } from '../../../lib/config.ts';
 import { createDependencies } from '../../../lib/dependencies.ts';
 import { createBatchHandler } from '../../../lib/provisioning/handle-batch.ts';
+import {
+  type AmberfloEmulator,
+  startAmberfloEmulator,
+} from '../../../tools/amberflo-emulator/server.ts';
 import {
   accountCreatedFactory,
   envFactory,

@@ -9,10 +9,10 @@ import {
 } from '../../../lib/config.ts';
 import { createDependencies } from '../../../lib/dependencies.ts';
 import { AmberfloRejectedError, ConfigError } from '../../../lib/errors.ts';
-import { CountingMetrics, startLocalPipeline } from '../../../lib/local/pipeline.ts';
-import { startLocalStack } from '../../../lib/local/stack.ts';
 import { createBatchHandler } from '../../../lib/provisioning/handle-batch.ts';
 import type { Provision } from '../../../lib/provisioning/provision-account.ts';
+import { CountingMetrics, startLocalPipeline } from '../../../tools/local/pipeline.ts';
+import { startLocalStack } from '../../../tools/local/stack.ts';
 import {
   accountCreatedFactory,
   envFactory,

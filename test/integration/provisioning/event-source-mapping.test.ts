@@ -1,21 +1,21 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type AmberfloEmulator,
-  startAmberfloEmulator,
-} from '../../../lib/amberflo/emulator/server.ts';
 import { loadConfig } from '../../../lib/config.ts';
 import {
   FAILURE_ATTRIBUTE,
   parseFailureMetadata,
 } from '../../../lib/dead-letters/failure-metadata.ts';
 import { createDependencies } from '../../../lib/dependencies.ts';
+import { createBatchHandler } from '../../../lib/provisioning/handle-batch.ts';
+import {
+  type AmberfloEmulator,
+  startAmberfloEmulator,
+} from '../../../tools/amberflo-emulator/server.ts';
 import {
   type EventSourceMapping,
   type InvocationOutcome,
   startEventSourceMapping,
-} from '../../../lib/local/event-source-mapping.ts';
-import { createBatchHandler } from '../../../lib/provisioning/handle-batch.ts';
+} from '../../../tools/local/event-source-mapping.ts';
 import { accountCreatedFactory, envFactory } from '../../helpers/factories.ts';
 import { type LocalAws, startLocalAws } from '../../helpers/local-aws.ts';
 

@@ -1,15 +1,6 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAmberfloClient } from '../../../lib/amberflo/client.ts';
-import {
-  EMULATOR_DEFAULT_PLAN_ID,
-  type FaultKind,
-} from '../../../lib/amberflo/emulator/options.ts';
-import {
-  type AmberfloEmulator,
-  startAmberfloEmulator,
-} from '../../../lib/amberflo/emulator/server.ts';
 import { createAmberfloHttp } from '../../../lib/amberflo/http.ts';
 import { loadConfig } from '../../../lib/config.ts';
 import {
@@ -18,6 +9,15 @@ import {
 } from '../../../lib/dead-letters/failure-metadata.ts';
 import { createDependencies } from '../../../lib/dependencies.ts';
 import { createBatchHandler } from '../../../lib/provisioning/handle-batch.ts';
+import {
+  EMULATOR_DEFAULT_PLAN_ID,
+  type FaultKind,
+} from '../../../tools/amberflo-emulator/options.ts';
+import {
+  type AmberfloEmulator,
+  startAmberfloEmulator,
+} from '../../../tools/amberflo-emulator/server.ts';
+import { createAmberfloClient } from '../../helpers/amberflo-client.ts';
 import {
   accountCreatedFactory,
   envFactory,

@@ -2,11 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EMULATOR_DEFAULT_PLAN_ID } from '../../../lib/amberflo/emulator/options.ts';
-import {
-  type AmberfloEmulator,
-  startAmberfloEmulator,
-} from '../../../lib/amberflo/emulator/server.ts';
 import { loadConfig } from '../../../lib/config.ts';
 import {
   FAILURE_ATTRIBUTE,
@@ -15,6 +10,11 @@ import {
 import { createDependencies, type DependencyOverrides } from '../../../lib/dependencies.ts';
 import { createBatchHandler } from '../../../lib/provisioning/handle-batch.ts';
 import { processRecord } from '../../../lib/provisioning/process-record.ts';
+import { EMULATOR_DEFAULT_PLAN_ID } from '../../../tools/amberflo-emulator/options.ts';
+import {
+  type AmberfloEmulator,
+  startAmberfloEmulator,
+} from '../../../tools/amberflo-emulator/server.ts';
 import {
   accountCreatedFactory,
   envFactory,

@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createWorkflowFailureClassifier } from '../../../lib/amberflo/classify.ts';
-import { createAmberfloClient } from '../../../lib/amberflo/client.ts';
-import {
-  type AmberfloEmulator,
-  startAmberfloEmulator,
-} from '../../../lib/amberflo/emulator/server.ts';
 import { createAmberfloHttp } from '../../../lib/amberflo/http.ts';
 import type { Send } from '../../../lib/arazzo/http-port.ts';
 import { createWorkflowRunner } from '../../../lib/arazzo/runner.ts';
@@ -15,6 +10,11 @@ import {
   summariseProvisionAccount,
   toProvisionAccountInputs,
 } from '../../../lib/workflows/provision-account.ts';
+import {
+  type AmberfloEmulator,
+  startAmberfloEmulator,
+} from '../../../tools/amberflo-emulator/server.ts';
+import { createAmberfloClient } from '../../helpers/amberflo-client.ts';
 
 const COMMITMENT = {
   label: 'Annual commitment',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFaultInjector, createPrng } from '../../../lib/amberflo/emulator/faults.ts';
+import { createFaultInjector, createPrng } from '../../../tools/amberflo-emulator/faults.ts';
 
 const ROUTE = 'POST /customers';
 

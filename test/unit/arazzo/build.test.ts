@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildWorkflows, serializeCompiled } from '../../../lib/arazzo/build-time.ts';
 import type { CompiledDocument } from '../../../lib/arazzo/compiled-document.ts';
 import { prepareDocument } from '../../../lib/arazzo/prepare.ts';
+import { buildWorkflows, serializeCompiled } from '../../../tools/arazzo/build-time.ts';
 
 const ROOT = new URL('../../../', import.meta.url);
 

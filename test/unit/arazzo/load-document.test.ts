@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDocumentText, readDocumentFile } from '../../../lib/arazzo/build-time.ts';
 import { WorkflowDocumentError } from '../../../lib/errors.ts';
+import { parseDocumentText, readDocumentFile } from '../../../tools/arazzo/build-time.ts';
 
 const SEED_PATH = new URL('../../fixtures/arazzo/seed.arazzo.yaml', import.meta.url).pathname;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileArazzoDocument, formatIssue } from '../../../lib/arazzo/build-time.ts';
 import type { StepFailure } from '../../../lib/arazzo/http-port.ts';
 import { createWorkflowRunner } from '../../../lib/arazzo/runner.ts';
+import { compileArazzoDocument, formatIssue } from '../../../tools/arazzo/build-time.ts';
 import { createScriptedSend, documentWith } from './support.ts';
 
 /** An OpenAPI description whose operations document their 200 bodies. */

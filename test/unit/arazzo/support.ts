@@ -1,4 +1,3 @@
-import { compileArazzoDocument, formatIssue } from '../../../lib/arazzo/build-time.ts';
 import type { CompiledDocument } from '../../../lib/arazzo/compiled-document.ts';
 import type {
   ClassifyFailure,
@@ -6,6 +5,7 @@ import type {
   HttpResponse,
   Send,
 } from '../../../lib/arazzo/http-port.ts';
+import { compileArazzoDocument, formatIssue } from '../../../tools/arazzo/build-time.ts';
 
 /** A small OpenAPI description for the unit tests' documents. */
 export const TEST_OPENAPI = {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { renderConfigTable } from '../../../lib/cli/config-table.ts';
 import { ENV_VARIABLE_NAMES } from '../../../lib/config.ts';
+import { renderConfigTable } from '../../../tools/docs/config-table.ts';
 
 describe('renderConfigTable', () => {
   it('lists every variable of the config schema', () => {

@@ -13,7 +13,7 @@ describe('the dlq npm script', () => {
     const words = script.split(/\s+/);
     // Assess
     expect(words[0]).toBe('node');
-    expect(words.at(-1)).toBe('lib/cli/dlq.ts');
+    expect(words.at(-1)).toBe('tools/dlq/cli.ts');
     expect(words.slice(1, -1)).toEqual([
       expect.stringMatching(/^--max-semi-space-size=\d+$/),
       expect.stringMatching(/^--max-old-space-size=\d+$/),

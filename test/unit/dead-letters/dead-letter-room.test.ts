@@ -5,7 +5,7 @@ import {
   type DeclaredQueue,
   type DeclaredResources,
   readDeclaredResources,
-} from '../../../lib/local/serverless-resources.ts';
+} from '../../../tools/local/serverless-resources.ts';
 
 const queue = (logicalId: string, maximumMessageSize?: number): DeclaredQueue => ({
   logicalId,

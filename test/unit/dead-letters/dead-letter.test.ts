@@ -7,7 +7,7 @@ import {
   replayAttributes,
   toDeadLetter,
   UNKNOWN_REASONS,
-} from '../../../lib/dead-letters/dead-letter.ts';
+} from '../../../tools/dlq/dead-letter.ts';
 
 const failure = JSON.stringify({
   code: 'AMBERFLO_REJECTED',

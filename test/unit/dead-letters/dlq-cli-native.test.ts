@@ -9,7 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runDlqCli } from '../../../lib/cli/dlq.ts';
+import { runDlqCli } from '../../../tools/dlq/cli.ts';
 
 const DLQ_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/account-created-dlq';
 const DLQ_ARN = 'arn:aws:sqs:us-east-1:123456789012:account-created-dlq';

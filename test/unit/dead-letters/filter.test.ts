@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type DeadLetter, toDeadLetter } from '../../../lib/dead-letters/dead-letter.ts';
-import { type DeadLetterFilter, matchesFilter } from '../../../lib/dead-letters/filter.ts';
+import { type DeadLetter, toDeadLetter } from '../../../tools/dlq/dead-letter.ts';
+import { type DeadLetterFilter, matchesFilter } from '../../../tools/dlq/filter.ts';
 
 const letterFactory = (
   failure: Record<string, unknown> | undefined,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTable } from '../../../lib/dead-letters/format-table.ts';
+import { formatTable } from '../../../tools/dlq/format-table.ts';
 
 describe('formatTable', () => {
   it('aligns columns, right-aligns numbers and shows "-" for missing cells', () => {

@@ -8,12 +8,12 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DependencyUnavailableError } from '../../../lib/errors.ts';
 import {
   cancelMoveTask,
   listMoveTasks,
   startNativeRedrive,
-} from '../../../lib/dead-letters/native-redrive.ts';
-import { DependencyUnavailableError } from '../../../lib/errors.ts';
+} from '../../../tools/dlq/native-redrive.ts';
 
 const DLQ_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/account-created-dlq';
 const SOURCE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/account-created';

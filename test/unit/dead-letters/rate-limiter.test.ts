@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter } from '../../../lib/dead-letters/rate-limiter.ts';
+import { createRateLimiter } from '../../../tools/dlq/rate-limiter.ts';
 
 describe('createRateLimiter', () => {
   it('grants at once without a rate', async () => {

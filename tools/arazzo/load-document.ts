@@ -4,8 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { WorkflowDocumentError } from '../errors.ts';
-import { isRecord } from './is-record.ts';
+import { isRecord } from '../../lib/arazzo/is-record.ts';
+import { WorkflowDocumentError } from '../../lib/errors.ts';
 
 export type ParsedText = {
   readonly document: unknown;

@@ -5,8 +5,8 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import dynalite from 'dynalite';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
-import type { AmberfloEmulatorOptions } from '../amberflo/emulator/options.ts';
-import { type AmberfloEmulator, startAmberfloEmulator } from '../amberflo/emulator/server.ts';
+import type { AmberfloEmulatorOptions } from '../amberflo-emulator/options.ts';
+import { type AmberfloEmulator, startAmberfloEmulator } from '../amberflo-emulator/server.ts';
 import {
   checkDeadLetterRoom,
   type DeclaredResources,

@@ -10,8 +10,8 @@ import {
   type AmberfloEmulatorOptions,
   EmulatorSwitchesSchema,
   type FaultRates,
-} from '../amberflo/emulator/options.ts';
-import { startAmberfloEmulator } from '../amberflo/emulator/server.ts';
+} from './options.ts';
+import { startAmberfloEmulator } from './server.ts';
 
 const integer = (value: string): number => {
   const parsed = Number(value);

@@ -5,33 +5,29 @@ import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, Option } from 'commander';
 import * as z from 'zod';
-import { UNKNOWN_CODE } from '../dead-letters/dead-letter.ts';
-import { exportDeadLetters } from '../dead-letters/export.ts';
-import type { DeadLetterFilter } from '../dead-letters/filter.ts';
-import { formatTable } from '../dead-letters/format-table.ts';
-import {
-  cancelMoveTask,
-  listMoveTasks,
-  startNativeRedrive,
-} from '../dead-letters/native-redrive.ts';
+import { ERROR_CODES, isAppError } from '../../lib/errors.ts';
+import { UNKNOWN_CODE } from './dead-letter.ts';
+import { exportDeadLetters } from './export.ts';
+import type { DeadLetterFilter } from './filter.ts';
+import { formatTable } from './format-table.ts';
+import { cancelMoveTask, listMoveTasks, startNativeRedrive } from './native-redrive.ts';
 import {
   type DeadLetterSummary,
   listDeadLetters,
   type PeekResult,
   type ScanProgress,
-} from '../dead-letters/peek.ts';
+} from './peek.ts';
 import {
   type ConsumeSummary,
   DEFAULT_MAX_REPLAYS,
   isCompleteReplay,
   purgeDeadLetters,
   replayDeadLetters,
-} from '../dead-letters/replay.ts';
-import { checkReplayTarget } from '../dead-letters/replay-target.ts';
-import { DEFAULT_MAX_SCAN } from '../dead-letters/scan.ts';
-import { createSqsClient } from '../dead-letters/sqs-client.ts';
-import { collectStats } from '../dead-letters/stats.ts';
-import { ERROR_CODES, isAppError } from '../errors.ts';
+} from './replay.ts';
+import { checkReplayTarget } from './replay-target.ts';
+import { DEFAULT_MAX_SCAN } from './scan.ts';
+import { createSqsClient } from './sqs-client.ts';
+import { collectStats } from './stats.ts';
 
 /** Exit codes: a contract with scripts that call the CLI. */
 export const EXIT = { ok: 0, incomplete: 1, usage: 2, interrupted: 130 } as const;

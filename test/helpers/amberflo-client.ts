@@ -4,9 +4,13 @@
  * throws the classified AppError; a 2xx whose body we cannot use throws AmberfloRejectedError.
  */
 import * as z from 'zod';
-import { AmberfloRejectedError, ConfigError, InvalidMessageError } from '../errors.ts';
-import { classifyResponse } from './classify.ts';
-import type { AmberfloCallOptions, AmberfloHttp, AmberfloRequest } from './http.ts';
+import { classifyResponse } from '../../lib/amberflo/classify.ts';
+import type {
+  AmberfloCallOptions,
+  AmberfloHttp,
+  AmberfloRequest,
+} from '../../lib/amberflo/http.ts';
+import { AmberfloRejectedError, ConfigError, InvalidMessageError } from '../../lib/errors.ts';
 
 /** The arrears commitment generator segment; unverified (amberflo-api.md §4.1), so configurable. */
 export const DEFAULT_COMMITMENT_PATH = 'arrears_commitment_with_trueup';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse, type ScalarTag } from 'yaml';
-import { FAILURE_METADATA_MAX_BYTES } from '../dead-letters/failure-metadata.ts';
+import { FAILURE_METADATA_MAX_BYTES } from '../../lib/dead-letters/failure-metadata.ts';
 
 /**
  * Reads the queues and the idempotency table that `serverless.yml` declares, so the local run creates them with the

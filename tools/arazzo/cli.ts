@@ -7,11 +7,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
-import { createWorkflowFailureClassifier } from '../amberflo/classify.ts';
-import { createAmberfloHttp } from '../amberflo/http.ts';
-import { buildWorkflows, compileArazzoFile, formatIssue } from '../arazzo/build-time.ts';
-import { createWorkflowRunner } from '../arazzo/index.ts';
-import { ConfigError, isAppError } from '../errors.ts';
+import { createWorkflowFailureClassifier } from '../../lib/amberflo/classify.ts';
+import { createAmberfloHttp } from '../../lib/amberflo/http.ts';
+import { createWorkflowRunner } from '../../lib/arazzo/index.ts';
+import { ConfigError, isAppError } from '../../lib/errors.ts';
+import { buildWorkflows, compileArazzoFile, formatIssue } from './build-time.ts';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;

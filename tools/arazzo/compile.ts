@@ -4,7 +4,6 @@
  * collected with a JSON Pointer location; nothing stops at the first.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { WorkflowDocumentError } from '../errors.ts';
 import {
   COMPILED_FORMAT,
   type CompiledAction,
@@ -16,19 +15,24 @@ import {
   type CompiledStep,
   type CompiledWorkflow,
   type HttpMethod,
-} from './compiled-document.ts';
-import { type ConditionNode, type Operand, parseCondition } from './condition.ts';
-import { type Expression, parseExpression, parseTemplate } from './expression.ts';
+} from '../../lib/arazzo/compiled-document.ts';
+import { type ConditionNode, type Operand, parseCondition } from '../../lib/arazzo/condition.ts';
+import { type Expression, parseExpression, parseTemplate } from '../../lib/arazzo/expression.ts';
 import {
   ANNOTATION_SCHEMA_KEYWORDS,
   type JsonSchema,
   SUPPORTED_SCHEMA_KEYWORDS,
-} from './input-schema.ts';
-import { isRecord } from './is-record.ts';
-import { escapePointerToken, FORBIDDEN_KEYS, parseJsonPointer } from './json-pointer.ts';
-import { checkJsonPathQuery } from './jsonpath.ts';
+} from '../../lib/arazzo/input-schema.ts';
+import { isRecord } from '../../lib/arazzo/is-record.ts';
+import {
+  escapePointerToken,
+  FORBIDDEN_KEYS,
+  parseJsonPointer,
+} from '../../lib/arazzo/json-pointer.ts';
+import { checkJsonPathQuery } from '../../lib/arazzo/jsonpath.ts';
+import { bodyEncodingOf, checkPathTemplate, splitPathTemplate } from '../../lib/arazzo/prepare.ts';
+import { WorkflowDocumentError } from '../../lib/errors.ts';
 import { readDocumentFile } from './load-document.ts';
-import { bodyEncodingOf, checkPathTemplate, splitPathTemplate } from './prepare.ts';
 import { type DocumentIssue, validateArazzoSchema } from './schema-validation.ts';
 
 export type { DocumentIssue } from './schema-validation.ts';

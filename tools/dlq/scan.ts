@@ -4,7 +4,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { DependencyUnavailableError } from '../errors.ts';
+import { DependencyUnavailableError } from '../../lib/errors.ts';
 import { type DeadLetter, MOVED_BY_SQS_ATTRIBUTE, toDeadLetter } from './dead-letter.ts';
 
 /** Why a scan of the dead-letter queue ended. */

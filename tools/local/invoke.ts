@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { SQSEvent } from 'aws-lambda';
-import { isAppError } from '../errors.ts';
+import { isAppError } from '../../lib/errors.ts';
 import { createLambdaContext } from './lambda-context.ts';
 
 const { values, positionals } = parseArgs({

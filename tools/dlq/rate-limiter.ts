@@ -1,4 +1,4 @@
-import { createTokenBucket } from '../rate-limit/token-bucket.ts';
+import { createTokenBucket } from '../../lib/rate-limit/token-bucket.ts';
 
 /** Paces work to an average rate; `acquire(n)` resolves when n more units may start, false if aborted first. */
 export type RateLimiter = { acquire(units: number, signal?: AbortSignal): Promise<boolean> };

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
-import { EnvSchema } from '../config.ts';
+import { EnvSchema } from '../../lib/config.ts';
 
 type PropertySchema = { description?: string; default?: unknown };
 

@@ -4,8 +4,8 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CompiledDocument } from '../../lib/arazzo/compiled-document.ts';
 import { compileArazzoFile, formatIssue } from './compile.ts';
-import type { CompiledDocument } from './compiled-document.ts';
 
 export type BuildEntry = {
   readonly source: string;

@@ -1,7 +1,7 @@
 /**
  * The local Amberflo emulator: a node:http server on 127.0.0.1 (amberflo-api.md §8, toolchain.md §4). It checks the
  * API key on every API route, injects deterministic faults, keeps a request log, and exposes an admin API under the
- * reserved prefix `/_emulator/` (no key needed). Only tests, `lib/local/` and CLIs import it: never deployed code.
+ * reserved prefix `/_emulator/` (no key needed). Only tests, `tools/local/` and CLIs import it: never deployed code.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

@@ -4,7 +4,7 @@ import {
   type FailureMetadata,
   parseFailureMetadata,
   REPLAY_COUNT_ATTRIBUTE,
-} from './failure-metadata.ts';
+} from '../../lib/dead-letters/failure-metadata.ts';
 
 /** The code shown for a dead letter without readable `provisioning-failure` metadata (moved by the redrive policy). */
 export const UNKNOWN_CODE = 'UNKNOWN';

@@ -5,7 +5,7 @@ import {
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { DependencyUnavailableError } from '../errors.ts';
+import { DependencyUnavailableError } from '../../lib/errors.ts';
 import { toDependencyError } from './scan.ts';
 
 /** Looks up a queue's ARN. Throws DependencyUnavailableError when SQS fails or answers without one. */

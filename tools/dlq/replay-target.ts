@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { DependencyUnavailableError } from '../errors.ts';
+import { DependencyUnavailableError } from '../../lib/errors.ts';
 import { toDependencyError } from './scan.ts';
 
 /** Whether `replay` may send the dead-letter queue's letters to a target queue, and if not, why. */

@@ -6,12 +6,15 @@ import {
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
-import { loadConfig } from '../config.ts';
-import { FAILURE_ATTRIBUTE, parseFailureMetadata } from '../dead-letters/failure-metadata.ts';
-import { createDependencies, type DependencyOverrides } from '../dependencies.ts';
-import { ConfigError } from '../errors.ts';
-import { createBatchHandler } from '../provisioning/handle-batch.ts';
-import { METRICS } from '../provisioning/process-record.ts';
+import { loadConfig } from '../../lib/config.ts';
+import {
+  FAILURE_ATTRIBUTE,
+  parseFailureMetadata,
+} from '../../lib/dead-letters/failure-metadata.ts';
+import { createDependencies, type DependencyOverrides } from '../../lib/dependencies.ts';
+import { ConfigError } from '../../lib/errors.ts';
+import { createBatchHandler } from '../../lib/provisioning/handle-batch.ts';
+import { METRICS } from '../../lib/provisioning/process-record.ts';
 import {
   type EventSourceMapping,
   type InvocationOutcome,

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
-import { createPrng } from '../amberflo/emulator/faults.ts';
+import { createPrng } from '../amberflo-emulator/faults.ts';
 import type { OutgoingMessage } from './pipeline.ts';
 
 /**

@@ -16,7 +16,7 @@ import {
 } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { redactSecrets, UnexpectedError } from '../errors.ts';
+import { redactSecrets, UnexpectedError } from '../../lib/errors.ts';
 import type { InvocationOutcome } from './event-source-mapping.ts';
 import { type LocalPipeline, type PipelineStack, startLocalPipeline } from './pipeline.ts';
 import type { LocalStack } from './stack.ts';
