@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
-import { type ApiRequest, createEmulatorApi, type EmulatorState, type Reply } from './api.ts';
+import { createEmulatorApi, type EmulatorState, type Reply } from './api.ts';
 import { createFaultInjector, type FaultDecision } from './faults.ts';
 import {
   type AmberfloEmulatorOptions,
@@ -206,7 +206,6 @@ export const startAmberfloEmulator = async (
 
   const reset = () => {
     api.clear();
-    recentWrites = [];
     log = [];
     counts = {};
     sequence = 0;
@@ -448,28 +447,7 @@ export const startAmberfloEmulator = async (
         status: 400,
         json: { errorMessage: 'Invalid request: malformed JSON body' },
       });
-    return finish(handleWithLag({ method, path, query: url.searchParams, body: parsed.value }));
-  };
-
-  // Stale reads: the state before each write of the last `staleReadMs`, oldest first.
-  let recentWrites: { readonly at: number; readonly before: EmulatorState }[] = [];
-  const handleWithLag = (request: ApiRequest): Reply => {
-    const lag = switches.staleReadMs;
-    if (lag === 0) {
-      recentWrites = [];
-      return api.handle(request);
-    }
-    const cutoff = now() - lag;
-    recentWrites = recentWrites.filter((write) => write.at > cutoff);
-    if (request.method !== 'GET') {
-      recentWrites.push({ at: now(), before: api.snapshot() });
-      return api.handle(request);
-    }
-    const stale = recentWrites[0];
-    if (stale === undefined) return api.handle(request);
-    const past = createEmulatorApi(() => switches, now);
-    past.load(stale.before);
-    return past.handle(request);
+    return finish(api.handle({ method, path, query: url.searchParams, body: parsed.value }));
   };
 
   const server = createServer((req, res) => {
