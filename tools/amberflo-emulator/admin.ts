@@ -6,8 +6,11 @@ import * as z from 'zod';
 import type { EmulatorState, Reply } from './api.ts';
 import type { EmulatorComponents } from './components.ts';
 import { parseJsonBody } from './http-io.ts';
-import type { EmulatorSwitchesInput, FaultConfigInput } from './options.ts';
-import { ScriptedFaultSchema } from './options.ts';
+import {
+  type EmulatorSwitchesInput,
+  type FaultConfigInput,
+  ScriptedFaultSchema,
+} from './options.ts';
 import { OutageRequestSchema } from './outage.ts';
 import type { RateLimitInput } from './rate-limit.ts';
 

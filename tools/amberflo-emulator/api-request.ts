@@ -11,7 +11,18 @@ import type { FaultDecision } from './faults.ts';
 import { parseJsonBody, pause, sendReply } from './http-io.ts';
 import type { RequestLogEntry } from './request-log.ts';
 
-type ParsedBody = { ok: true; value: unknown } | { ok: false };
+/** What the responder reads off a request before anything answers it. */
+type Incoming = {
+  readonly method: string;
+  /** Trailing slashes removed. */
+  readonly path: string;
+  readonly url: URL;
+  /** The API key as presented: only the first header counts. */
+  readonly presented: string | undefined;
+  /** Undefined when the body was too large to read. */
+  readonly text: string | undefined;
+  readonly parsed: { ok: true; value: unknown } | { ok: false };
+};
 
 /** Answers one API request; `text` is undefined when the body was too large to read. */
 export type ApiResponder = (
@@ -21,25 +32,26 @@ export type ApiResponder = (
   text: string | undefined,
 ) => Promise<void>;
 
-/** The API key as presented: only the first header counts. */
-const presentedKey = (req: IncomingMessage): string | undefined => {
+const readIncoming = (req: IncomingMessage, url: URL, text: string | undefined): Incoming => {
   const header = req.headers['x-api-key'];
-  return Array.isArray(header) ? header[0] : header;
+  return {
+    method: req.method ?? 'GET',
+    path: url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname,
+    url,
+    presented: Array.isArray(header) ? header[0] : header,
+    text,
+    parsed: text === undefined ? { ok: false } : parseJsonBody(text),
+  };
 };
 
-const openEntry = (
-  parts: EmulatorComponents,
-  request: { method: string; path: string; url: URL; presented: string | undefined },
-  text: string | undefined,
-  parsed: ParsedBody,
-): RequestLogEntry => {
-  const { method, path, presented } = request;
+const openEntry = (parts: EmulatorComponents, incoming: Incoming): RequestLogEntry => {
+  const { method, path, presented, text, parsed } = incoming;
   const routeKey = parts.api.routeKeyOf(method, path);
   return parts.requestLog.open({
     receivedAt: parts.now(),
     method,
     path,
-    query: Object.fromEntries(request.url.searchParams),
+    query: Object.fromEntries(incoming.url.searchParams),
     routeKey: routeKey ?? `${method} ${path}`,
     knownRoute: routeKey !== undefined,
     apiKey: presented === undefined ? 'missing' : presented === parts.apiKey ? 'valid' : 'invalid',
@@ -81,10 +93,7 @@ const answerLimited = (
 const apiReply = (
   parts: EmulatorComponents,
   entry: RequestLogEntry,
-  presented: string | undefined,
-  text: string | undefined,
-  parsed: ParsedBody,
-  url: URL,
+  { presented, text, parsed, url }: Incoming,
 ): Reply => {
   if (entry.apiKey !== 'valid') {
     const reason = entry.apiKey === 'missing' ? 'Missing API key' : 'Invalid API key';
@@ -121,11 +130,8 @@ export const createApiResponder =
   (parts: EmulatorComponents, hold: (res: ServerResponse) => void): ApiResponder =>
   async (req, res, url, text) => {
     const started = Date.now();
-    const method = req.method ?? 'GET';
-    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
-    const presented = presentedKey(req);
-    const parsed: ParsedBody = text === undefined ? { ok: false } : parseJsonBody(text);
-    const entry = openEntry(parts, { method, path, url, presented }, text, parsed);
+    const incoming = readIncoming(req, url, text);
+    const entry = openEntry(parts, incoming);
     res.on('close', () => {
       entry.durationMs = Date.now() - started;
     });
@@ -136,7 +142,7 @@ export const createApiResponder =
     await pause(decision.latencyMs, res);
     if (res.destroyed) return;
     if (decision.phase === 'before' && applyFault(res, entry, decision, undefined, hold)) return;
-    const reply = apiReply(parts, entry, presented, text, parsed, url);
+    const reply = apiReply(parts, entry, incoming);
     entry.handledStatus = reply.status;
     if (decision.phase === 'after' && applyFault(res, entry, decision, reply, hold)) return;
     entry.status = reply.status;
