@@ -12,7 +12,7 @@ import {
 import { isRecord } from '../../lib/arazzo/is-record.ts';
 import { WorkflowDocumentError } from '../../lib/errors.ts';
 import { walkForbiddenKeys } from './compile/document-checks.ts';
-import { asArray, at, type Rec, str } from './compile/document-values.ts';
+import { asArray, asRecord, at, type Rec, str } from './compile/document-values.ts';
 import { indexOperations } from './compile/operation-index.ts';
 import type { DocumentScope } from './compile/scope.ts';
 import {
@@ -77,7 +77,7 @@ const assemble = (
   scope: DocumentScope,
   workflows: CompiledWorkflow[],
 ): CompiledDocument => {
-  const info = isRecord(document['info']) ? document['info'] : {};
+  const info = asRecord(document['info']);
   return {
     format: COMPILED_FORMAT,
     arazzo: str(document['arazzo']) ?? '',
@@ -104,7 +104,7 @@ export const compileArazzoDocument = (
   const scope: DocumentScope = {
     issues,
     warnings,
-    components: isRecord(document['components']) ? document['components'] : {},
+    components: asRecord(document['components']),
     sourceName: str(firstSource['name']) ?? '',
     operations: indexOperations(source.openapi, issues, SOURCE_URL_POINTER),
     usedOperations: {},

@@ -2,7 +2,7 @@
 import { parseExpression } from '../../../lib/arazzo/expression.ts';
 import { isRecord } from '../../../lib/arazzo/is-record.ts';
 import type { DocumentIssue } from '../schema-validation.ts';
-import { asArray, at, type Rec, str } from './document-values.ts';
+import { asArray, asRecord, at, type Rec, str } from './document-values.ts';
 
 type ReusableSection = 'parameters' | 'successActions' | 'failureActions';
 
@@ -12,10 +12,7 @@ export type ResolvedParameter = { readonly value: Rec; readonly pointer: string 
 type ComponentScope = { readonly components: Rec; readonly issues: DocumentIssue[] };
 
 /** One section of `components` (`inputs`, `parameters`, …), or `{}`. */
-export const componentSection = (components: Rec, name: string): Rec => {
-  const section = components[name];
-  return isRecord(section) ? section : {};
-};
+export const componentSection = (components: Rec, name: string): Rec => asRecord(components[name]);
 
 /** A parameter's identity: location and name, the name case-insensitive in headers. */
 export const parameterIdentity = (parameter: Rec): string => {

@@ -1,7 +1,6 @@
 /** The `outputs` of a step or a workflow: named runtime expressions. */
-import { isRecord } from '../../../lib/arazzo/is-record.ts';
 import { checkName } from './document-checks.ts';
-import { at } from './document-values.ts';
+import { asRecord, at } from './document-values.ts';
 import { checkExpressionText, type ExpressionSite } from './expression-checks.ts';
 
 /** Checks each output's name and expression; non-string values are dropped (the schema check reports them). */
@@ -11,7 +10,7 @@ export const compileOutputs = (
   site: ExpressionSite,
 ): Record<string, string> => {
   const outputs: Record<string, string> = {};
-  for (const [name, expression] of Object.entries(isRecord(raw) ? raw : {})) {
+  for (const [name, expression] of Object.entries(asRecord(raw))) {
     const where = at(pointer, name);
     checkName(name, 'output', where, site.issues);
     if (typeof expression === 'string') {

@@ -1,15 +1,13 @@
 /** The document's source descriptions: exactly one, of OpenAPI type. */
-import { isRecord } from '../../../lib/arazzo/is-record.ts';
 import type { DocumentIssue } from '../schema-validation.ts';
-import { asArray, type Rec, str } from './document-values.ts';
+import { asArray, asRecord, type Rec, str } from './document-values.ts';
 
 /** Where the one supported source description's URL is; source problems are reported there. */
 export const SOURCE_URL_POINTER = '/sourceDescriptions/0/url';
 
 /** The first source description, or `{}`. */
 export const firstSourceOf = (document: Rec): Rec => {
-  const first = asArray(document['sourceDescriptions'])[0];
-  return isRecord(first) ? first : {};
+  return asRecord(asArray(document['sourceDescriptions'])[0]);
 };
 
 /** Reports a source list the compiler does not support; returns the first source description (or `{}`). */

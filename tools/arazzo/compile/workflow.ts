@@ -6,7 +6,7 @@ import type { DocumentIssue } from '../schema-validation.ts';
 import { compileActions } from './actions.ts';
 import { componentSection, resolveParameters } from './components.ts';
 import { checkName } from './document-checks.ts';
-import { asArray, at, type Rec, str } from './document-values.ts';
+import { asArray, asRecord, at, type Rec, str } from './document-values.ts';
 import { checkValue, type WorkflowContext } from './expression-checks.ts';
 import { compileOutputs } from './outputs.ts';
 import { resolveInputSchema } from './resolve-schema.ts';
@@ -100,7 +100,7 @@ export const compileWorkflow = (
   const steps = asArray(workflow['steps']).filter(isRecord);
   const stepIds = steps.map((step) => str(step['stepId']) ?? '');
   checkStepIds(stepIds, pointer, scope.issues);
-  const workflowOutputs = isRecord(workflow['outputs']) ? workflow['outputs'] : {};
+  const workflowOutputs = asRecord(workflow['outputs']);
   const context = contextOf(steps, stepIds, inputs.names, workflowOutputs);
   const workflowScope: WorkflowScope = { ...scope, pointer, context };
   const defaults = compileDefaults(workflow, steps.length, workflowScope);
