@@ -5,6 +5,7 @@ import { type ResolvedParameter, resolveParameters } from './components.ts';
 import { compileCriteria } from './criterion.ts';
 import { asArray, at, type Rec, str } from './document-values.ts';
 import { checkValue } from './expression-checks.ts';
+import type { IndexedOperation } from './operation-index.ts';
 import { compileOutputs } from './outputs.ts';
 import { siteIn, type WorkflowScope } from './scope.ts';
 import { resolveStepOperation } from './step-operation.ts';
@@ -34,6 +35,31 @@ const compileStepActions = (
   ),
 });
 
+/** The step's parameters (its own over the workflow's) and request body, checked against its operation. */
+const compileRequest = (
+  step: Rec,
+  pointer: string,
+  index: number,
+  scope: WorkflowScope,
+  given: { readonly defaults: WorkflowDefaults; readonly operation: IndexedOperation | undefined },
+): Pick<CompiledStep, 'parameters' | 'requestBody'> => {
+  const { defaults, operation } = given;
+  const request = siteIn(scope, 'request', index);
+  const stepParameters = resolveParameters(step['parameters'], at(pointer, 'parameters'), scope);
+  for (const parameter of stepParameters) {
+    checkValue(parameter.value['value'], at(parameter.pointer, 'value'), request);
+  }
+  const parameters = mergeParameters(defaults.parameters, stepParameters);
+  if (operation !== undefined) checkPathParameters(operation, parameters, pointer, scope.issues);
+  const requestBody = compileRequestBody(
+    step['requestBody'],
+    operation,
+    at(pointer, 'requestBody'),
+    request,
+  );
+  return { parameters, ...(requestBody === undefined ? {} : { requestBody }) };
+};
+
 /**
  * Compiles the step at `index` of the workflow; `undefined` (with an issue) for a step that calls another workflow.
  * A step without success criteria gets a warning: any 2xx then succeeds.
@@ -53,20 +79,10 @@ export const compileStep = (
     return undefined;
   }
   const resolved = resolveStepOperation(step, pointer, scope);
-  const request = siteIn(scope, 'request', index);
-  const stepParameters = resolveParameters(step['parameters'], at(pointer, 'parameters'), scope);
-  for (const parameter of stepParameters) {
-    checkValue(parameter.value['value'], at(parameter.pointer, 'value'), request);
-  }
-  const parameters = mergeParameters(defaults.parameters, stepParameters);
-  if (resolved !== undefined)
-    checkPathParameters(resolved.operation, parameters, pointer, scope.issues);
-  const requestBody = compileRequestBody(
-    step['requestBody'],
-    resolved?.operation,
-    at(pointer, 'requestBody'),
-    request,
-  );
+  const { parameters, requestBody } = compileRequest(step, pointer, index, scope, {
+    defaults,
+    operation: resolved?.operation,
+  });
   const rawCriteria = asArray(step['successCriteria']);
   if (rawCriteria.length === 0) {
     scope.warnings.push({ pointer, message: 'no successCriteria: any 2xx succeeds' });
