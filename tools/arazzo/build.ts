@@ -33,15 +33,37 @@ const readIfExists = async (path: string): Promise<string | undefined> => {
   }
 };
 
+type BuildOptions = {
+  readonly dir: string;
+  readonly check?: boolean;
+  readonly sources?: Readonly<Record<string, string>>;
+};
+
+/** Compiles one document and writes (or, with `check`, compares) its compiled JSON. */
+const buildOne = async (source: string, options: BuildOptions): Promise<BuildEntry> => {
+  const output = compiledPathOf(source);
+  const result = await compileArazzoFile({
+    documentPath: source,
+    ...(options.sources === undefined ? {} : { sources: options.sources }),
+  });
+  const issues = result.issues.map(formatIssue);
+  const warnings = result.warnings.map(formatIssue);
+  if (result.compiled === undefined) return { source, output, status: 'invalid', issues, warnings };
+  const text = serializeCompiled(result.compiled);
+  const existing = await readIfExists(output);
+  if (options.check === true) {
+    return { source, output, status: existing === text ? 'current' : 'stale', issues, warnings };
+  }
+  if (existing === text) return { source, output, status: 'unchanged', issues, warnings };
+  await writeFile(output, text, 'utf8');
+  return { source, output, status: 'written', issues, warnings };
+};
+
 /**
  * Compiles (or, with `check`, verifies) every Arazzo document in `dir`. A missing directory is an empty set.
  * Never throws for invalid documents: they are entries with status `invalid`.
  */
-export const buildWorkflows = async (options: {
-  readonly dir: string;
-  readonly check?: boolean;
-  readonly sources?: Readonly<Record<string, string>>;
-}): Promise<BuildEntry[]> => {
+export const buildWorkflows = async (options: BuildOptions): Promise<BuildEntry[]> => {
   let names: string[];
   try {
     names = (await readdir(options.dir)).filter((name) => /\.arazzo\.ya?ml$/.test(name)).sort();
@@ -50,35 +72,6 @@ export const buildWorkflows = async (options: {
     return [];
   }
   const entries: BuildEntry[] = [];
-  for (const name of names) {
-    const source = join(options.dir, name);
-    const output = compiledPathOf(source);
-    const result = await compileArazzoFile({
-      documentPath: source,
-      ...(options.sources === undefined ? {} : { sources: options.sources }),
-    });
-    const issues = result.issues.map(formatIssue);
-    const warnings = result.warnings.map(formatIssue);
-    if (result.compiled === undefined) {
-      entries.push({ source, output, status: 'invalid', issues, warnings });
-      continue;
-    }
-    const text = serializeCompiled(result.compiled);
-    const existing = await readIfExists(output);
-    if (options.check === true) {
-      entries.push({
-        source,
-        output,
-        status: existing === text ? 'current' : 'stale',
-        issues,
-        warnings,
-      });
-    } else if (existing === text) {
-      entries.push({ source, output, status: 'unchanged', issues, warnings });
-    } else {
-      await writeFile(output, text, 'utf8');
-      entries.push({ source, output, status: 'written', issues, warnings });
-    }
-  }
+  for (const name of names) entries.push(await buildOne(join(options.dir, name), options));
   return entries;
 };

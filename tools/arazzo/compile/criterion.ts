@@ -1,0 +1,153 @@
+/**
+ * Success and action criteria: `simple` conditions are parsed, `regex` ones compiled, `jsonpath` queries checked;
+ * XPath and expression-typed criteria are refused. Criteria are evaluated after a response, so their expressions may
+ * use it.
+ */
+import type { CompiledCriterion } from '../../../lib/arazzo/compiled-document.ts';
+import { type ConditionNode, type Operand, parseCondition } from '../../../lib/arazzo/condition.ts';
+import { parseTemplate } from '../../../lib/arazzo/expression.ts';
+import { isRecord } from '../../../lib/arazzo/is-record.ts';
+import { checkJsonPathQuery } from '../../../lib/arazzo/jsonpath.ts';
+import type { DocumentIssue } from '../schema-validation.ts';
+import { asArray, at, str } from './document-values.ts';
+import { checkExpressionText, checkReferences, type ExpressionSite } from './expression-checks.ts';
+import { siteIn, type WorkflowScope } from './scope.ts';
+
+type CriterionParts = {
+  readonly condition: string;
+  readonly contextText: string | undefined;
+  readonly pointer: string;
+  readonly site: ExpressionSite;
+  readonly warnings: DocumentIssue[];
+};
+
+const conditionOperands = (node: ConditionNode): Operand[] => {
+  switch (node.t) {
+    case 'or':
+    case 'and':
+      return node.items.flatMap(conditionOperands);
+    case 'not':
+      return conditionOperands(node.item);
+    case 'cmp':
+      return [node.left, node.right];
+    default:
+      return [node.value];
+  }
+};
+
+/** A jsonpath or regex criterion tests the value its `context` expression names, so it needs one. */
+const checkedContext = (type: 'jsonpath' | 'regex', parts: CriterionParts): string | undefined => {
+  const { contextText, pointer, site } = parts;
+  if (contextText === undefined) {
+    site.issues.push({ pointer, message: `a ${type} criterion needs a "context"` });
+    return undefined;
+  }
+  checkExpressionText(contextText, at(pointer, 'context'), site);
+  return contextText;
+};
+
+const compileJsonPath = (parts: CriterionParts): CompiledCriterion | undefined => {
+  const { condition, pointer, site } = parts;
+  const contextText = checkedContext('jsonpath', parts);
+  if (contextText === undefined) return undefined;
+  const template = parseTemplate(condition);
+  if (template !== undefined && !template.ok) {
+    site.issues.push({ pointer: at(pointer, 'condition'), message: template.error });
+    return undefined;
+  }
+  for (const part of template?.parts ?? []) {
+    if (typeof part !== 'string') checkReferences(part, at(pointer, 'condition'), site);
+  }
+  const problem = checkJsonPathQuery(template?.parts ?? [condition]);
+  if (problem !== undefined) {
+    site.issues.push({ pointer: at(pointer, 'condition'), message: problem });
+    return undefined;
+  }
+  return { condition, type: 'jsonpath', context: contextText };
+};
+
+const refuseUnsupported = (name: string, parts: CriterionParts): undefined => {
+  const { contextText, pointer, site } = parts;
+  site.issues.push({ pointer: at(pointer, 'type'), message: `${name} criteria are not supported` });
+  if (contextText === undefined) {
+    site.issues.push({ pointer, message: `a ${name} criterion needs a "context"` });
+  }
+  return undefined;
+};
+
+const compileRegex = (parts: CriterionParts): CompiledCriterion | undefined => {
+  const { condition, pointer, site } = parts;
+  const contextText = checkedContext('regex', parts);
+  if (contextText === undefined) return undefined;
+  if (condition.includes('{$')) {
+    site.issues.push({
+      pointer: at(pointer, 'condition'),
+      message: 'embedded expressions in regex conditions are not supported',
+    });
+  }
+  try {
+    new RegExp(condition, 'u');
+  } catch (error) {
+    site.issues.push({
+      pointer: at(pointer, 'condition'),
+      message: `regex does not compile: ${(error as Error).message}`,
+    });
+  }
+  return { condition, type: 'regex', context: contextText };
+};
+
+const compileSimple = (parts: CriterionParts): CompiledCriterion | undefined => {
+  const { condition, contextText, pointer, site, warnings } = parts;
+  if (contextText !== undefined) {
+    warnings.push({
+      pointer: at(pointer, 'context'),
+      message: 'context is ignored on a simple condition',
+    });
+  }
+  const parsed = parseCondition(condition);
+  if (!parsed.ok) {
+    site.issues.push({ pointer: at(pointer, 'condition'), message: `condition: ${parsed.error}` });
+    return undefined;
+  }
+  for (const operand of conditionOperands(parsed.node)) {
+    if (operand.t === 'expr') checkReferences(operand.expr, at(pointer, 'condition'), site);
+  }
+  return { condition, type: 'simple' };
+};
+
+const compileByType = (type: unknown, parts: CriterionParts): CompiledCriterion | undefined => {
+  if (type === 'jsonpath') return compileJsonPath(parts);
+  if (isRecord(type)) return refuseUnsupported(String(type['type']), parts);
+  if (type === 'xpath') return refuseUnsupported(type, parts);
+  if (type === 'regex') return compileRegex(parts);
+  return compileSimple(parts);
+};
+
+/** Compiles one Criterion Object; `undefined` when it is not an object or cannot be evaluated. */
+export const compileCriterion = (
+  criterion: unknown,
+  pointer: string,
+  scope: WorkflowScope,
+  currentStep: number,
+): CompiledCriterion | undefined => {
+  if (!isRecord(criterion)) return undefined;
+  return compileByType(criterion['type'], {
+    condition: str(criterion['condition']) ?? '',
+    contextText: str(criterion['context']),
+    pointer,
+    site: siteIn(scope, 'response', currentStep),
+    warnings: scope.warnings,
+  });
+};
+
+/** Compiles a list of criteria, dropping those that cannot be evaluated (each has been reported). */
+export const compileCriteria = (
+  list: unknown,
+  pointer: string,
+  scope: WorkflowScope,
+  currentStep: number,
+): CompiledCriterion[] =>
+  asArray(list).flatMap((criterion, index) => {
+    const compiled = compileCriterion(criterion, at(pointer, index), scope, currentStep);
+    return compiled === undefined ? [] : [compiled];
+  });

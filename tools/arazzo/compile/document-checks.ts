@@ -1,0 +1,45 @@
+/** Checks that look at the document's own text: hostile keys, names and ids. */
+import { isRecord } from '../../../lib/arazzo/is-record.ts';
+import { FORBIDDEN_KEYS } from '../../../lib/arazzo/json-pointer.ts';
+import type { DocumentIssue } from '../schema-validation.ts';
+import { at } from './document-values.ts';
+
+const MAX_DEPTH = 64;
+const NAME = /^[A-Za-z0-9_-]+$/;
+
+/** Reports every forbidden key (`__proto__` and kin) and any nesting deeper than 64 levels. */
+export const walkForbiddenKeys = (
+  value: unknown,
+  pointer: string,
+  issues: DocumentIssue[],
+  depth = 0,
+): void => {
+  if (depth > MAX_DEPTH) {
+    issues.push({ pointer, message: `nesting deeper than ${MAX_DEPTH} levels` });
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      walkForbiddenKeys(item, at(pointer, index), issues, depth + 1);
+    });
+    return;
+  }
+  if (!isRecord(value)) return;
+  for (const [key, item] of Object.entries(value)) {
+    if (FORBIDDEN_KEYS.has(key))
+      issues.push({ pointer: at(pointer, key), message: `forbidden key "${key}"` });
+    walkForbiddenKeys(item, at(pointer, key), issues, depth + 1);
+  }
+};
+
+/** Input and output names become runtime expression tokens (`$inputs.<name>`), so they keep to that alphabet. */
+export const checkName = (
+  name: string,
+  kind: 'input' | 'output',
+  pointer: string,
+  issues: DocumentIssue[],
+): void => {
+  if (!NAME.test(name)) {
+    issues.push({ pointer, message: `${kind} name "${name}" must match [A-Za-z0-9_-]+` });
+  }
+};

@@ -1,0 +1,124 @@
+/** One workflow: its inputs schema, the context its expressions are checked against, its steps and outputs. */
+import type { CompiledStep, CompiledWorkflow } from '../../../lib/arazzo/compiled-document.ts';
+import type { JsonSchema } from '../../../lib/arazzo/input-schema.ts';
+import { isRecord } from '../../../lib/arazzo/is-record.ts';
+import type { DocumentIssue } from '../schema-validation.ts';
+import { compileActions } from './actions.ts';
+import { componentSection, resolveParameters } from './components.ts';
+import { checkName } from './document-checks.ts';
+import { asArray, asRecord, at, type Rec, str } from './document-values.ts';
+import { checkValue, type WorkflowContext } from './expression-checks.ts';
+import { compileOutputs } from './outputs.ts';
+import { resolveInputSchema } from './resolve-schema.ts';
+import { type DocumentScope, siteIn, type WorkflowScope } from './scope.ts';
+import { compileStep, type WorkflowDefaults } from './step.ts';
+
+const compileInputs = (
+  workflow: Rec,
+  pointer: string,
+  scope: DocumentScope,
+): { schema: JsonSchema | null; names: ReadonlySet<string> | undefined } => {
+  const schema =
+    workflow['inputs'] === undefined
+      ? null
+      : (resolveInputSchema(
+          workflow['inputs'],
+          at(pointer, 'inputs'),
+          componentSection(scope.components, 'inputs'),
+          scope.issues,
+        ) as JsonSchema);
+  const properties = isRecord(schema) ? schema['properties'] : undefined;
+  const names = isRecord(properties) ? new Set(Object.keys(properties)) : undefined;
+  for (const name of names ?? []) {
+    checkName(name, 'input', at(pointer, 'inputs', 'properties', name), scope.issues);
+  }
+  return { schema, names };
+};
+
+const checkStepIds = (
+  stepIds: readonly string[],
+  pointer: string,
+  issues: DocumentIssue[],
+): void => {
+  stepIds.forEach((stepId, index) => {
+    if (stepIds.indexOf(stepId) !== index) {
+      issues.push({
+        pointer: at(pointer, 'steps', index, 'stepId'),
+        message: `duplicate stepId "${stepId}"`,
+      });
+    }
+  });
+};
+
+const contextOf = (
+  steps: readonly Rec[],
+  stepIds: readonly string[],
+  inputNames: ReadonlySet<string> | undefined,
+  workflowOutputs: Rec,
+): WorkflowContext => ({
+  stepIds,
+  stepOutputs: new Map(
+    steps.map((step) => [
+      str(step['stepId']) ?? '',
+      new Set(isRecord(step['outputs']) ? Object.keys(step['outputs']) : []),
+    ]),
+  ),
+  inputNames,
+  workflowOutputNames: new Set(Object.keys(workflowOutputs)),
+});
+
+/** The parameters and actions every step inherits; workflow-level actions are checked as if after the last step. */
+const compileDefaults = (
+  workflow: Rec,
+  stepCount: number,
+  scope: WorkflowScope,
+): WorkflowDefaults => {
+  const { pointer } = scope;
+  const parameters = resolveParameters(workflow['parameters'], at(pointer, 'parameters'), scope);
+  const site = siteIn(scope, 'request', 0);
+  for (const parameter of parameters) {
+    checkValue(parameter.value['value'], at(parameter.pointer, 'value'), site);
+  }
+  return {
+    parameters,
+    successActions: compileActions(workflow, 'successActions', pointer, scope, stepCount),
+    failureActions: compileActions(workflow, 'failureActions', pointer, scope, stepCount),
+  };
+};
+
+/** Compiles the workflow at `index`; `dependsOn` is refused. Duplicate workflowIds are the document's concern. */
+export const compileWorkflow = (
+  workflow: Rec,
+  index: number,
+  scope: DocumentScope,
+): CompiledWorkflow => {
+  const pointer = at('', 'workflows', index);
+  if (workflow['dependsOn'] !== undefined) {
+    scope.issues.push({ pointer: at(pointer, 'dependsOn'), message: 'dependsOn is not supported' });
+  }
+  const inputs = compileInputs(workflow, pointer, scope);
+  const steps = asArray(workflow['steps']).filter(isRecord);
+  const stepIds = steps.map((step) => str(step['stepId']) ?? '');
+  checkStepIds(stepIds, pointer, scope.issues);
+  const workflowOutputs = asRecord(workflow['outputs']);
+  const context = contextOf(steps, stepIds, inputs.names, workflowOutputs);
+  const workflowScope: WorkflowScope = { ...scope, pointer, context };
+  const defaults = compileDefaults(workflow, steps.length, workflowScope);
+  const compiledSteps = steps.flatMap((step, s): CompiledStep[] => {
+    const compiled = compileStep(step, s, workflowScope, defaults);
+    return compiled === undefined ? [] : [compiled];
+  });
+  const outputs = compileOutputs(
+    workflowOutputs,
+    at(pointer, 'outputs'),
+    siteIn(workflowScope, 'workflowOutput', steps.length),
+  );
+  const summary = str(workflow['summary']);
+  return {
+    workflowId: str(workflow['workflowId']) ?? '',
+    ...(summary === undefined ? {} : { summary }),
+    inputs: inputs.schema,
+    steps: compiledSteps,
+    outputs,
+  };
+};
