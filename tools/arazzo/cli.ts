@@ -9,7 +9,11 @@ import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import { createWorkflowFailureClassifier } from '../../lib/amberflo/classify.ts';
 import { createAmberfloHttp } from '../../lib/amberflo/http.ts';
-import { createWorkflowRunner } from '../../lib/arazzo/index.ts';
+import {
+  ArazzoDocumentError,
+  ArazzoInputError,
+  createWorkflowRunner,
+} from '../../lib/arazzo/index.ts';
 import { ConfigError, isAppError } from '../../lib/errors.ts';
 import { buildWorkflows, compileArazzoFile, formatIssue } from './build-time.ts';
 
@@ -178,6 +182,12 @@ const main = async (argv: readonly string[]): Promise<number> => {
     }
     if (error instanceof UsageError) {
       console.error(`usage: ${error.message}`);
+      return EXIT_INVALID;
+    }
+    // The runner throws the interpreter's own errors; the loader and compiler throw the application's.
+    if (error instanceof ArazzoInputError || error instanceof ArazzoDocumentError) {
+      console.error(error.message);
+      for (const issue of error.issues) console.error(`  ${issue}`);
       return EXIT_INVALID;
     }
     if (
