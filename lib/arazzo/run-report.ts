@@ -38,28 +38,36 @@ export const finishRun = (
   };
 };
 
+type Classifiable = FailureExtra & {
+  readonly reason: FailureReason;
+  readonly statusCode: number | null;
+};
+
+/** Asks the injected classifier, showing it the body only with the run's secrets removed. */
+const classify = (run: RunState, failure: Classifiable): { code: string; message: string } => {
+  const { reason, statusCode, bodyText, error, issues } = failure;
+  const classified = run.settings.classify({
+    reason,
+    statusCode,
+    ...(bodyText === undefined ? {} : { bodyText: redactRun(run, bodyText) }),
+    ...(error === undefined ? {} : { error }),
+    ...(issues === undefined ? {} : { issues }),
+  });
+  return { code: classified.code, message: redactRun(run, classified.message) };
+};
+
 export const classifyStepFailure = (
   run: RunState,
   stepId: string,
   reason: FailureReason,
   statusCode: number | null,
   extra: FailureExtra = {},
-): RunFailure => {
-  const classified = run.settings.classify({
-    reason,
-    statusCode,
-    ...(extra.bodyText === undefined ? {} : { bodyText: redactRun(run, extra.bodyText) }),
-    ...(extra.error === undefined ? {} : { error: extra.error }),
-    ...(extra.issues === undefined ? {} : { issues: extra.issues }),
-  });
-  return {
-    stepId,
-    statusCode,
-    reason,
-    code: classified.code,
-    message: redactRun(run, classified.message),
-  };
-};
+): RunFailure => ({
+  stepId,
+  statusCode,
+  reason,
+  ...classify(run, { ...extra, reason, statusCode }),
+});
 
 export const failRun = (
   run: RunState,
@@ -80,17 +88,10 @@ export const giveUpRun = (
   fallback: AttemptFailure,
 ): RunResult => {
   const last = run.lastFailure ?? fallback;
-  const classified = run.settings.classify({
-    reason: last.reason,
-    statusCode: last.statusCode,
-    ...(last.bodyText === undefined ? {} : { bodyText: redactRun(run, last.bodyText) }),
-    ...(last.error === undefined ? {} : { error: last.error }),
-  });
   return finishRun(run, 'failed', {
     stepId: last.stepId,
     statusCode: last.statusCode,
     reason: run.lastFailure === undefined ? fallback.reason : reason,
-    code: classified.code,
-    message: redactRun(run, classified.message),
+    ...classify(run, last),
   });
 };
