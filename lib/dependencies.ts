@@ -5,7 +5,6 @@ import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import type { Context } from 'aws-lambda';
 import {
   DEFAULT_CIRCUIT_COOL_DOWN_MS,
   DEFAULT_CIRCUIT_THRESHOLD,
@@ -16,32 +15,22 @@ import {
   createAmberfloHttp,
 } from './amberflo/http.ts';
 import { type Config, DEAD_LETTER_SEND_TIMEOUT_MS } from './config.ts';
-import {
-  createSqsDeadLetterQueue,
-  type DeadLetterQueue,
-} from './dead-letters/dead-letter-queue.ts';
+import { createSqsDeadLetterQueue } from './dead-letters/dead-letter-queue.ts';
 import { DependencyUnavailableError, isAppError } from './errors.ts';
 import {
   createProvisionAccount,
-  type Provision,
   type RunProvisionWorkflow,
 } from './provisioning/provision-account.ts';
-import { createSqsRedelivery, type Redelivery } from './provisioning/redelivery.ts';
+import { createSqsRedelivery } from './provisioning/redelivery.ts';
+import type { ProvisioningDependencies } from './provisioning/types.ts';
 import { createProvisionWorkflowRunner } from './provisioning/workflow-runner.ts';
 import { PROVISION_ACCOUNT_WORKFLOW_ID } from './workflows/provision-account.ts';
 
-/** Everything the handler, the local tools and the tests need, built in one place. */
-export type Dependencies = {
-  readonly config: Config;
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-  readonly provision: Provision;
-  readonly registerLambdaContext: (context: Context) => void;
-  readonly deadLetters: DeadLetterQueue;
-  /** Delays the next delivery of a record that failed for a retryable reason. */
-  readonly redelivery: Redelivery;
-  readonly now: () => Date;
-};
+/**
+ * Everything the handler, the local tools and the tests need, built in one place: the slice provisioning asks for
+ * (`ProvisioningDependencies`), with the whole configuration.
+ */
+export type Dependencies = ProvisioningDependencies & { readonly config: Config };
 
 /** Metric names of the Amberflo limits; a contract with dashboards and alarms. */
 export const AMBERFLO_LIMIT_METRICS = {

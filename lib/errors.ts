@@ -158,11 +158,6 @@ export const isAppError = (value: unknown): value is AppError =>
 /**
  * Removes every occurrence of the given secrets from a text. Used on anything that may echo a request
  * (Amberflo error bodies, transport error messages) before it is kept in an error, a log line or a DLQ message.
+ * The interpreter owns the primitive; this is the application's name for it.
  */
-export const redactSecrets = (text: string, secrets: readonly (string | undefined)[]): string => {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) result = result.split(secret).join('[REDACTED]');
-  }
-  return result;
-};
+export { redactSecrets } from './arazzo/redact.ts';

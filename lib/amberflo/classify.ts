@@ -5,6 +5,8 @@
  */
 
 import type { ClassifyFailure, StepFailure } from '../arazzo/http-port.ts';
+import { isRecord } from '../arazzo/is-record.ts';
+import { parseRetryAfterMs } from '../arazzo/retry-after.ts';
 import {
   AmberfloAuthError,
   AmberfloRejectedError,
@@ -16,6 +18,7 @@ import {
   redactSecrets,
   UnexpectedError,
 } from '../errors.ts';
+import { truncate as truncateTo } from '../truncate.ts';
 
 /** What a caller knows about the failing call, beyond the status and body. */
 export type ClassifyContext = {
@@ -48,8 +51,7 @@ export const createSecretScrubber = (
   };
 };
 
-const truncate = (text: string): string =>
-  text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+const truncate = (text: string): string => truncateTo(text, MAX_TEXT);
 
 /** Amberflo's own words: `errorMessage`, else `message`, else the raw text (amberflo-api.md §5.2). */
 const extractAmberfloMessage = (bodyText: string): string | undefined => {
@@ -57,10 +59,9 @@ const extractAmberfloMessage = (bodyText: string): string | undefined => {
   if (trimmed === '') return undefined;
   try {
     const parsed: unknown = JSON.parse(trimmed);
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      const record = parsed as Record<string, unknown>;
+    if (isRecord(parsed)) {
       for (const key of ['errorMessage', 'message']) {
-        const value = record[key];
+        const value = parsed[key];
         if (typeof value === 'string' && value.trim() !== '') return value.trim();
       }
     }
@@ -71,19 +72,15 @@ const extractAmberfloMessage = (bodyText: string): string | undefined => {
 };
 
 /**
- * Parses a `Retry-After` value (delta-seconds or an HTTP-date) into whole seconds from `now`.
- * Returns undefined when the value is absent or unreadable.
+ * A `Retry-After` value (delta-seconds or an HTTP-date) in whole seconds from `now`, rounded up: what error details
+ * report. Undefined when the value is absent or unreadable.
  */
 export const parseRetryAfter = (
   value: string | undefined,
   now = Date.now(),
 ): number | undefined => {
-  if (value === undefined) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text);
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - now) / 1000));
+  const ms = parseRetryAfterMs(value, now);
+  return ms === undefined ? undefined : Math.ceil(ms / 1000);
 };
 
 const baseDetails = (context: ClassifyContext | undefined): ErrorDetails =>

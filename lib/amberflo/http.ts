@@ -6,6 +6,7 @@
  * - A call that gets no answer (network, timeout, abort, oversize body) rejects with AmberfloUnavailableError.
  */
 import ky, { type KyInstance } from 'ky';
+import { checkHttpBaseUrl } from '../arazzo/base-url.ts';
 import type {
   HttpRequest,
   HttpResponse,
@@ -184,16 +185,12 @@ const readBoundedText = async (response: Response, maxBytes: number): Promise<st
  */
 export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp => {
   const baseUrl = (options.baseUrl ?? DEFAULT_AMBERFLO_BASE_URL).replace(/\/+$/, '');
-  let parsedBase: URL;
-  try {
-    parsedBase = new URL(baseUrl);
-  } catch (cause) {
-    throw new UnexpectedError('Amberflo base URL is not a valid URL', {}, { cause });
+  const checked = checkHttpBaseUrl(baseUrl);
+  if (!checked.ok) {
+    const cause = checked.cause === undefined ? undefined : { cause: checked.cause };
+    throw new UnexpectedError(`Amberflo base URL ${checked.problem}`, {}, cause);
   }
-  if (parsedBase.protocol !== 'https:' && parsedBase.protocol !== 'http:') {
-    throw new UnexpectedError('Amberflo base URL must use http or https');
-  }
-  const origin = parsedBase.origin;
+  const origin = checked.url.origin;
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const secrets = new Set<string>();
   const knownSecrets = (): readonly string[] => [...secrets];

@@ -12,6 +12,7 @@ export type {
   CompiledWorkflow,
 } from './compiled-document.ts';
 export { COMPILED_FORMAT } from './compiled-document.ts';
+export { ArazzoDocumentError, ArazzoInputError } from './errors.ts';
 export type {
   ClassifyFailure,
   FailureReason,
@@ -22,9 +23,10 @@ export type {
   StepFailure,
 } from './http-port.ts';
 export { type PreparedDocument, prepareDocument } from './prepare.ts';
+export { redactSecrets } from './redact.ts';
+export { parseRetryAfterMs } from './retry-after.ts';
 export {
   createWorkflowRunner,
-  parseRetryAfterMs,
   type RunFailure,
   type RunOptions,
   type RunResult,

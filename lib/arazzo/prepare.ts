@@ -2,7 +2,6 @@
  * Cold-start preparation of a compiled document (arazzo.md §13): every expression, template and condition is
  * parsed once, every regex compiled once, and the inputs validator built once. Runs never parse anything.
  */
-import { WorkflowDocumentError } from '../errors.ts';
 import {
   COMPILED_FORMAT,
   type CompiledAction,
@@ -11,6 +10,7 @@ import {
   type HttpMethod,
 } from './compiled-document.ts';
 import { type ConditionNode, parseCondition } from './condition.ts';
+import { ArazzoDocumentError } from './errors.ts';
 import {
   type Expression,
   type ExpressionScope,
@@ -308,7 +308,7 @@ const prepareResponseChecks = (
 };
 
 /**
- * Prepares a compiled document once per container. Throws WorkflowDocumentError (with `details.issues`) when the
+ * Prepares a compiled document once per container. Throws ArazzoDocumentError (with `issues`) when the
  * JSON is not a compiled document of this format or anything in it fails to parse.
  */
 export const prepareDocument = (compiled: CompiledDocument): PreparedDocument => {
@@ -316,11 +316,9 @@ export const prepareDocument = (compiled: CompiledDocument): PreparedDocument =>
   const raw: unknown = compiled;
   const { format, workflows: rawWorkflows } = isRecord(raw) ? raw : {};
   if (format !== COMPILED_FORMAT || !Array.isArray(rawWorkflows)) {
-    throw new WorkflowDocumentError(
+    throw new ArazzoDocumentError(
       `Not a compiled Arazzo document (expected format ${COMPILED_FORMAT})`,
-      {
-        issues: ['/format: missing or unsupported; rebuild with `npm run workflows:build`'],
-      },
+      ['/format: missing or unsupported; rebuild with `npm run workflows:build`'],
     );
   }
   const workflows = new Map<string, PreparedWorkflow>();
@@ -416,11 +414,9 @@ export const prepareDocument = (compiled: CompiledDocument): PreparedDocument =>
     });
   });
   if (issues.length > 0) {
-    throw new WorkflowDocumentError(
+    throw new ArazzoDocumentError(
       `Compiled workflow document is invalid (${issues.length} problems)`,
-      {
-        issues,
-      },
+      issues,
     );
   }
   return { prepared: true, workflows };

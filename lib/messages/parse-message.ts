@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { isRecord as isObject } from '../arazzo/is-record.ts';
 import { InvalidMessageError, UnsupportedEventError } from '../errors.ts';
 import {
   type AccountCreatedMessage,
@@ -17,8 +18,6 @@ const ACCOUNT_CREATED = new Set(['accountcreated']);
 const normaliseEventName = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 type JsonObject = Record<string, unknown>;
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Keys that pollute prototypes when a consumer merges the payload naively (`Object.assign`, deep merges). No producer

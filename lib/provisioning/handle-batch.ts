@@ -4,9 +4,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { DEAD_LETTER_SEND_TIMEOUT_MS, MIDDY_TIMEOUT_EARLY_MS, REPORT_TIME_MS } from '../config.ts';
-import type { Dependencies } from '../dependencies.ts';
 import { DependencyUnavailableError } from '../errors.ts';
 import { processRecord } from './process-record.ts';
+import type { ProvisioningDependencies } from './types.ts';
 
 /** Options of `createBatchHandler`. */
 export type BatchHandlerOptions = {
@@ -93,7 +93,7 @@ type InvocationBounds = {
 /** Processes one record under the invocation's bounds, so that it gets exactly one outcome (see RecordFate). */
 const processWithinBounds = (
   record: SQSRecord,
-  deps: Dependencies,
+  deps: ProvisioningDependencies,
   bounds: InvocationBounds,
   limit: ReturnType<typeof createLimiter>,
 ): Promise<void> => {
@@ -121,7 +121,10 @@ const processWithinBounds = (
  * processed concurrently up to BATCH_CONCURRENCY, and a deadline of the remaining time minus DEADLINE_MARGIN_MS. A
  * record not finished by then is reported failed (retried). It returns every failed id, even when all failed.
  */
-export const createBatchHandler = (deps: Dependencies, options: BatchHandlerOptions = {}) => {
+export const createBatchHandler = (
+  deps: ProvisioningDependencies,
+  options: BatchHandlerOptions = {},
+) => {
   const margin = deps.config.deadlineMarginMs;
   const timeoutEarly = options.timeoutEarlyInMillis ?? MIDDY_TIMEOUT_EARLY_MS;
   // The last moment a dead-letter send may start and still end before middy's early timeout throws the batch.

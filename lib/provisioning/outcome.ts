@@ -36,6 +36,7 @@ import {
   UnexpectedError,
   WorkflowDocumentError,
 } from '../errors.ts';
+import { truncate } from '../truncate.ts';
 
 /** A failed workflow run as the interpreter reports it (`RunResult.failure`). */
 export type WorkflowFailure = {
@@ -50,8 +51,7 @@ export type WorkflowFailure = {
 export type Outcome = 'dead-letter' | 'retry';
 
 const MAX_MESSAGE = 300;
-const short = (text: string) =>
-  text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}…` : text;
+const short = (text: string) => truncate(text, MAX_MESSAGE);
 
 /** Powertools and AWS SDK errors are recognised by name too, in case two copies of a package are bundled. */
 const hasName = (thrown: unknown, ...names: string[]) =>

@@ -11,12 +11,12 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
-import type { Dependencies } from '../dependencies.ts';
 import { type AppError, DependencyUnavailableError } from '../errors.ts';
 import { parseAccountCreatedMessage } from '../messages/parse-message.ts';
 import { decideOutcome, receiveCountOf, toAppError } from './outcome.ts';
 import type { RunOptions } from './provision-account.ts';
 import { redeliveryDelaySeconds } from './redelivery.ts';
+import type { ProvisioningDependencies } from './types.ts';
 
 /** What the batch handler adds to a run: the invocation's signal, and the claim a dead-letter send needs. */
 export type ProcessRecordOptions = RunOptions & {
@@ -46,7 +46,7 @@ export const METRICS = {
 const deferRedelivery = async (
   record: SQSRecord,
   receiveCount: number,
-  deps: Dependencies,
+  deps: ProvisioningDependencies,
   logFields: Record<string, unknown>,
 ): Promise<number | undefined> => {
   const delaySeconds = redeliveryDelaySeconds(receiveCount, deps.config.redelivery);
@@ -69,7 +69,7 @@ const deferRedelivery = async (
 const leaveForRedelivery = async (
   record: SQSRecord,
   receiveCount: number,
-  deps: Dependencies,
+  deps: ProvisioningDependencies,
   error: AppError,
   logFields: Record<string, unknown>,
 ): Promise<never> => {
@@ -88,7 +88,7 @@ const leaveForRedelivery = async (
  */
 export const processRecord = async (
   record: SQSRecord,
-  deps: Dependencies,
+  deps: ProvisioningDependencies,
   options: ProcessRecordOptions,
 ): Promise<void> => {
   const receiveCount = receiveCountOf(record.attributes);

@@ -14,6 +14,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
+import { isRecord } from '../arazzo/is-record.ts';
 import { PlanConflictError } from '../errors.ts';
 import type { AccountCreatedMessage } from '../messages/account-created-message.ts';
 import {
@@ -86,10 +87,7 @@ export const createProvisionAccount = ({
     throwOnNoIdempotencyKey: true,
     expiresAfterSeconds,
     // Called only when a stored result answers the call: the workflow did not run for this delivery.
-    responseHook: (response) =>
-      typeof response === 'object' && response !== null && !Array.isArray(response)
-        ? { ...response, replayed: true }
-        : response,
+    responseHook: (response) => (isRecord(response) ? { ...response, replayed: true } : response),
   });
 
   // A throw makes Powertools delete the record so that the next delivery runs again. The error is also kept in

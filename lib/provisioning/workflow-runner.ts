@@ -1,10 +1,15 @@
 import { createWorkflowFailureClassifier } from '../amberflo/classify.ts';
 import type { AmberfloHttp } from '../amberflo/http.ts';
-import { type CompiledDocument, createWorkflowRunner } from '../arazzo/index.ts';
+import {
+  type CompiledDocument,
+  createWorkflowRunner,
+  type WorkflowRunner,
+} from '../arazzo/index.ts';
 import {
   loadProvisionAccountWorkflow,
   PROVISION_ACCOUNT_WORKFLOW_ID,
 } from '../workflows/provision-account.ts';
+import { fromArazzoError } from './arazzo-errors.ts';
 import type { RunProvisionWorkflow } from './provision-account.ts';
 
 /** Step executions one run may take, retries included (arazzo.md §15: 21 in the worst case). */
@@ -26,19 +31,29 @@ export const createProvisionWorkflowRunner = (
   http: AmberfloHttp,
   document: CompiledDocument = loadProvisionAccountWorkflow(),
 ): RunProvisionWorkflow => {
-  const runner = createWorkflowRunner(document, {
-    baseUrl: http.baseUrl,
-    send: http.send,
-    classify: createWorkflowFailureClassifier(http.knownSecrets),
-    secrets: http.knownSecrets,
-    maxSteps: MAX_STEPS,
-    maxFailureGotos: MAX_WRITE_RETRY_CYCLES,
-    failureGotoBackoffMs: WRITE_RETRY_BACKOFF_MS,
-    requestTimeoutMs: http.timeoutMs,
-  });
-  return (inputs, options) =>
-    runner.run(PROVISION_ACCOUNT_WORKFLOW_ID, inputs, {
-      signal: options.signal,
-      deadline: options.deadline,
+  let runner: WorkflowRunner;
+  try {
+    runner = createWorkflowRunner(document, {
+      baseUrl: http.baseUrl,
+      send: http.send,
+      classify: createWorkflowFailureClassifier(http.knownSecrets),
+      secrets: http.knownSecrets,
+      maxSteps: MAX_STEPS,
+      maxFailureGotos: MAX_WRITE_RETRY_CYCLES,
+      failureGotoBackoffMs: WRITE_RETRY_BACKOFF_MS,
+      requestTimeoutMs: http.timeoutMs,
     });
+  } catch (error) {
+    throw fromArazzoError(error);
+  }
+  return async (inputs, options) => {
+    try {
+      return await runner.run(PROVISION_ACCOUNT_WORKFLOW_ID, inputs, {
+        signal: options.signal,
+        deadline: options.deadline,
+      });
+    } catch (error) {
+      throw fromArazzoError(error);
+    }
+  };
 };

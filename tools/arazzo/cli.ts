@@ -7,6 +7,7 @@
  * Each command lives in `commands/`; this file wires the flags and maps errors to exit codes.
  */
 import { Command, CommanderError } from 'commander';
+import { ArazzoDocumentError, ArazzoInputError } from '../../lib/arazzo/index.ts';
 import { isAppError } from '../../lib/errors.ts';
 import { type BuildOptions, buildCommand } from './commands/build.ts';
 import { EXIT_INVALID, EXIT_OK } from './commands/exit-codes.ts';
@@ -54,6 +55,12 @@ const exitCodeOf = (error: unknown): number => {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_INVALID;
   if (error instanceof UsageError) {
     console.error(`usage: ${error.message}`);
+    return EXIT_INVALID;
+  }
+  // The runner throws the interpreter's own errors; the loader and compiler throw the application's.
+  if (error instanceof ArazzoInputError || error instanceof ArazzoDocumentError) {
+    console.error(error.message);
+    for (const issue of error.issues) console.error(`  ${issue}`);
     return EXIT_INVALID;
   }
   if (

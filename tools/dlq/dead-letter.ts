@@ -1,4 +1,5 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
+import { isRecord } from '../../lib/arazzo/is-record.ts';
 import {
   FAILURE_ATTRIBUTE,
   type FailureMetadata,
@@ -47,9 +48,7 @@ export type DeadLetter = {
 type Envelope = { customerId?: unknown; Type?: unknown; Message?: unknown; detail?: unknown };
 
 const asEnvelope = (value: unknown): Envelope | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Envelope)
-    : undefined;
+  isRecord(value) ? (value as Envelope) : undefined;
 
 const parseJson = (text: string): unknown => {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ArazzoDocumentError, ArazzoInputError } from '../../../lib/arazzo/errors.ts';
 import { createWorkflowRunner } from '../../../lib/arazzo/runner.ts';
-import { InvalidMessageError, WorkflowDocumentError } from '../../../lib/errors.ts';
 import { compileOrFail, createScriptedSend, documentWith, testClassify } from './support.ts';
 
 const inputsSchema = {
@@ -311,8 +311,8 @@ describe('createWorkflowRunner requests', () => {
       .run('wf', { id: '', count: -1, flag: 'yes', tags: ['a', 2], meta: { a: 1 } })
       .catch((thrown: unknown) => thrown);
     // Assess
-    expect(error).toBeInstanceOf(InvalidMessageError);
-    expect((error as InvalidMessageError).details.issues).toEqual([
+    expect(error).toBeInstanceOf(ArazzoInputError);
+    expect((error as ArazzoInputError).issues).toEqual([
       'inputs/id: must have at least 1 characters',
       'inputs/count: must be >= 0',
       'inputs/flag: must be boolean, got string',
@@ -322,7 +322,7 @@ describe('createWorkflowRunner requests', () => {
     expect(scripted.requests).toHaveLength(0);
   });
 
-  it('throws WorkflowDocumentError for an unknown workflow', async () => {
+  it('throws ArazzoDocumentError for an unknown workflow', async () => {
     // Prepare
     const runner = createWorkflowRunner(
       compileOrFail(documentWith({ steps: [{ stepId: 'a', operationId: 'listItems' }] })),
@@ -331,6 +331,6 @@ describe('createWorkflowRunner requests', () => {
     // Act
     const error = await runner.run('nope', {}).catch((thrown: unknown) => thrown);
     // Assess
-    expect(error).toBeInstanceOf(WorkflowDocumentError);
+    expect(error).toBeInstanceOf(ArazzoDocumentError);
   });
 });

@@ -1,0 +1,129 @@
+/**
+ * One attempt of a step: build the request, send it through the injected `Send` within the run's time, read the
+ * answer and judge it against the step's success criteria.
+ */
+import { type BuiltRequest, buildRequest } from './build-request.ts';
+import { checkResponse, responseViewOf } from './check-response.ts';
+import { criteriaPass } from './criteria.ts';
+import type { ExpressionScope, ResponseView } from './expression.ts';
+import { type FailureReason, type HttpResponse, isSendRefusal } from './http-port.ts';
+import type { PreparedStep } from './prepare.ts';
+import { failRun, giveUpRun } from './run-report.ts';
+import type { RunResult, StepRecord } from './run-result.ts';
+import type { RunState } from './run-state.ts';
+
+export type Attempt = {
+  /** Epoch ms when the attempt began, for its trace entry. */
+  readonly startedAt: number;
+  readonly built: BuiltRequest | undefined;
+  readonly response: ResponseView;
+  /** Why the attempt failed before its criteria could be judged; undefined when it got a usable answer. */
+  readonly reason: FailureReason | undefined;
+  readonly sendError?: unknown;
+  readonly bodyText?: string;
+  readonly schemaIssues?: string[];
+  readonly scope: ExpressionScope;
+  readonly succeeded: boolean;
+};
+
+/** Either the attempt, or the run's result when the attempt ended the run (no time left, a refused send). */
+export type AttemptResult = { readonly attempt: Attempt } | { readonly stopped: RunResult };
+
+type Sent =
+  | { readonly answer: HttpResponse }
+  | { readonly reason: FailureReason; readonly sendError: unknown }
+  | { readonly stopped: RunResult };
+
+const send = async (
+  run: RunState,
+  step: PreparedStep,
+  built: BuiltRequest,
+  record: StepRecord,
+  started: number,
+): Promise<Sent> => {
+  const { settings, signal, deadline } = run;
+  const timeoutMs = Math.min(settings.requestTimeoutMs, deadline - settings.now());
+  if (timeoutMs <= 0) {
+    record.ms = settings.now() - started;
+    return { stopped: failRun(run, step.stepId, 'deadline', null) };
+  }
+  const sendStarted = settings.now();
+  try {
+    const request = {
+      method: step.method,
+      url: built.view.url,
+      headers: built.headers,
+      ...(built.body === undefined ? {} : { body: built.body }),
+    };
+    const options = { signal, timeoutMs, ...(Number.isFinite(deadline) ? { deadline } : {}) };
+    return { answer: await settings.send(request, options) };
+  } catch (error) {
+    if (isSendRefusal(error)) {
+      record.ms = settings.now() - started;
+      const fallback = {
+        stepId: step.stepId,
+        reason: 'transport' as const,
+        statusCode: null,
+        error,
+      };
+      return { stopped: giveUpRun(run, 'transport', fallback) };
+    }
+    const timedOut =
+      (error instanceof Error && error.name === 'TimeoutError') ||
+      settings.now() - sendStarted >= timeoutMs;
+    return {
+      reason: signal.aborted ? 'deadline' : timedOut ? 'timeout' : 'transport',
+      sendError: error,
+    };
+  }
+};
+
+/** The answer's part of an attempt. */
+type Read = Pick<Attempt, 'response' | 'reason' | 'sendError' | 'bodyText' | 'schemaIssues'>;
+
+const noAnswer = (): ResponseView => ({ statusCode: null, headers: {}, body: undefined });
+
+/** The answer's view, and why it failed before its criteria, if it did. */
+const readSent = (step: PreparedStep, sent: Exclude<Sent, { stopped: RunResult }>): Read => {
+  if ('reason' in sent)
+    return { response: noAnswer(), reason: sent.reason, sendError: sent.sendError };
+  const response = responseViewOf(sent.answer);
+  const schemaIssues = checkResponse(step, response);
+  return {
+    response,
+    reason: schemaIssues === undefined ? undefined : 'response-schema',
+    bodyText: sent.answer.bodyText,
+    ...(schemaIssues === undefined ? {} : { schemaIssues }),
+  };
+};
+
+const succeededBy = (step: PreparedStep, response: ResponseView, scope: ExpressionScope) =>
+  step.successCriteria.length === 0
+    ? response.statusCode !== null && response.statusCode >= 200 && response.statusCode < 300
+    : criteriaPass(step.successCriteria, scope);
+
+export const performAttempt = async (
+  run: RunState,
+  step: PreparedStep,
+  record: StepRecord,
+  started: number,
+): Promise<AttemptResult> => {
+  run.executions += 1;
+  record.attempts += 1;
+  const startedAt = run.settings.now();
+  const { inputs, stepOutputs, workflowOutputs } = run;
+  const scopeBase = { inputs, stepOutputs, workflowOutputs };
+  const errors: string[] = [];
+  const built = buildRequest(run.settings.server, step, scopeBase, errors, run.runSecrets);
+  let read: Read = { response: noAnswer(), reason: 'evaluation' };
+  if (built !== undefined) {
+    const sent = await send(run, step, built, record, started);
+    if ('stopped' in sent) return sent;
+    read = readSent(step, sent);
+  }
+  const scope: ExpressionScope = { ...scopeBase, request: built?.view, response: read.response };
+  record.statusCode = read.response.statusCode;
+  const succeeded = read.reason === undefined && succeededBy(step, read.response, scope);
+  record.succeeded = succeeded;
+  return { attempt: { ...read, startedAt, built, scope, succeeded } };
+};

@@ -1,0 +1,97 @@
+/**
+ * How a run ends (arazzo.md §7): the workflow's outputs, and failures classified by the injected classifier and
+ * redacted of every secret the run knows.
+ */
+import { evaluateExpression } from './expression.ts';
+import type { FailureReason } from './http-port.ts';
+import type { EndAction, RunFailure, RunResult } from './run-result.ts';
+import { type AttemptFailure, type RunState, redactRun } from './run-state.ts';
+
+/** What a failed attempt adds to its classification. */
+export type FailureExtra = {
+  readonly bodyText?: string;
+  readonly error?: unknown;
+  readonly issues?: readonly string[];
+};
+
+export const finishRun = (
+  run: RunState,
+  status: RunResult['status'],
+  failure?: RunFailure,
+  endAction?: EndAction,
+): RunResult => {
+  const { inputs, stepOutputs, workflowOutputs } = run;
+  const scope = { inputs, stepOutputs, workflowOutputs };
+  for (const [name, expression] of run.workflow.outputs) {
+    const value = evaluateExpression(expression, scope);
+    if (value === undefined) continue;
+    workflowOutputs[name] = typeof value === 'string' ? redactRun(run, value) : value;
+  }
+  return {
+    status,
+    outputs: workflowOutputs,
+    steps: run.steps,
+    trace: run.trace,
+    ...(failure === undefined ? {} : { failure }),
+    ...(endAction === undefined ? {} : { endAction }),
+    ...(run.handledFailures.length === 0 ? {} : { handledFailures: run.handledFailures }),
+  };
+};
+
+type Classifiable = FailureExtra & {
+  readonly reason: FailureReason;
+  readonly statusCode: number | null;
+};
+
+/** Asks the injected classifier, showing it the body only with the run's secrets removed. */
+const classify = (run: RunState, failure: Classifiable): { code: string; message: string } => {
+  const { reason, statusCode, bodyText, error, issues } = failure;
+  const classified = run.settings.classify({
+    reason,
+    statusCode,
+    ...(bodyText === undefined ? {} : { bodyText: redactRun(run, bodyText) }),
+    ...(error === undefined ? {} : { error }),
+    ...(issues === undefined ? {} : { issues }),
+  });
+  return { code: classified.code, message: redactRun(run, classified.message) };
+};
+
+export const classifyStepFailure = (
+  run: RunState,
+  stepId: string,
+  reason: FailureReason,
+  statusCode: number | null,
+  extra: FailureExtra = {},
+): RunFailure => ({
+  stepId,
+  statusCode,
+  reason,
+  ...classify(run, { ...extra, reason, statusCode }),
+});
+
+export const failRun = (
+  run: RunState,
+  stepId: string,
+  reason: FailureReason,
+  statusCode: number | null,
+  extra: FailureExtra = {},
+): RunResult =>
+  finishRun(run, 'failed', classifyStepFailure(run, stepId, reason, statusCode, extra));
+
+/**
+ * Gives up for `reason` (step budget, a refused send) with the classification of the last failed answer of the
+ * run, so that the cause (an HTTP status at a step) is not hidden behind the way the run ended.
+ */
+export const giveUpRun = (
+  run: RunState,
+  reason: FailureReason,
+  fallback: AttemptFailure,
+): RunResult => {
+  const last = run.lastFailure ?? fallback;
+  return finishRun(run, 'failed', {
+    stepId: last.stepId,
+    statusCode: last.statusCode,
+    reason: run.lastFailure === undefined ? fallback.reason : reason,
+    ...classify(run, last),
+  });
+};
