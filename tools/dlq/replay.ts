@@ -1,6 +1,5 @@
 import {
   DeleteMessageBatchCommand,
-  type Message,
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
   type SQSClient,
@@ -8,6 +7,7 @@ import {
 import type { DeadLetter } from './dead-letter.ts';
 import { replayAttributes } from './dead-letter.ts';
 import { type DeadLetterFilter, matchesFilter } from './filter.ts';
+import { HeldLetters } from './held-letters.ts';
 import type { ScanProgress } from './peek.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import {
@@ -63,9 +63,6 @@ export type ReplayOptions = ConsumeOptions & {
 
 /** How often `dlq replay` sends the same letter back before it asks for `--ignore-max-replays`. */
 export const DEFAULT_MAX_REPLAYS = 5;
-
-/** Replay's hold on a batch: long enough for a send and a delete; extended while a low rate makes it wait. */
-export const DEFAULT_REPLAY_VISIBILITY_SECONDS = 30;
 
 /** SendMessageBatch accepts 256 KiB per call in total; this leaves room for the request's own fields. */
 const MAX_BATCH_PAYLOAD_BYTES = 250_000;
@@ -217,7 +214,7 @@ type Action = (letters: readonly DeadLetter[]) => Promise<{
   failures: EntryFailure[];
   sentButNotDeleted: EntryFailure[];
   refused: EntryFailure[];
-  /** Letters still held that must be given back (not sent, so not deleted). */
+  /** Letters still held that must be given back: not sent, or sent but not deleted. */
   release: DeadLetter[];
 }>;
 
@@ -231,12 +228,11 @@ const consumeDeadLetters = async (
   options: ConsumeOptions,
   act: Action,
 ): Promise<ConsumeSummary> => {
-  const visibility = options.visibilityTimeoutSeconds ?? DEFAULT_REPLAY_VISIBILITY_SECONDS;
   const limiter = createRateLimiter(options.rate);
   const failures: EntryFailure[] = [];
   const notDeleted: EntryFailure[] = [];
   const refused: EntryFailure[] = [];
-  const held: string[] = [];
+  const held = new HeldLetters();
   let matched = 0;
   let skipped = 0;
   let sent = 0;
@@ -247,10 +243,10 @@ const consumeDeadLetters = async (
     options.rate === undefined ? 10 : Math.min(10, Math.max(1, Math.floor(options.rate)));
 
   const scan = await scanDeadLetters(
-    { receiveBatchSize, ...options, visibilityTimeoutSeconds: visibility },
-    async ({ fresh, repeats }) => {
+    { receiveBatchSize, ...options },
+    async ({ fresh, repeats, holdSeconds }) => {
       const selected: DeadLetter[] = [];
-      held.push(...repeats.map((message: Message) => message.ReceiptHandle ?? ''));
+      held.holdRepeats(repeats);
       for (const letter of fresh) {
         const room = options.max === undefined || matched < options.max;
         if (room && matchesFilter(letter, options.filter ?? {})) {
@@ -258,12 +254,13 @@ const consumeDeadLetters = async (
           selected.push(letter);
         } else {
           skipped += 1;
-          held.push(letter.receiptHandle);
+          held.hold(letter);
         }
       }
       if (selected.length > 0) {
         const handles = selected.map((letter) => letter.receiptHandle);
-        const stopHiding = keepHidden(options.sqs, options.queueUrl, handles, visibility);
+        // The receive's hold already outlasts the scan; this covers a wait for a very low --rate.
+        const stopHiding = keepHidden(options.sqs, options.queueUrl, handles, holdSeconds);
         try {
           if (!(await limiter.acquire(selected.length, options.signal))) {
             // Interrupted before anything was sent: the messages go back untouched.
@@ -278,7 +275,7 @@ const consumeDeadLetters = async (
           failures.push(...outcome.failures);
           notDeleted.push(...outcome.sentButNotDeleted);
           refused.push(...outcome.refused);
-          held.push(...outcome.release.map((letter) => letter.receiptHandle));
+          for (const letter of outcome.release) held.hold(letter);
         } finally {
           stopHiding();
         }
@@ -287,7 +284,7 @@ const consumeDeadLetters = async (
       return options.max !== undefined && matched >= options.max ? 'stop' : 'continue';
     },
   );
-  const notReleased = await changeVisibility(options.sqs, options.queueUrl, held, 0);
+  const notReleased = await held.release(options.sqs, options.queueUrl);
   const stoppedBy: StopReason = interruptedWhileWaiting ? 'interrupted' : scan.stoppedBy;
   const summary: ConsumeSummary = {
     scanned: scan.scanned,
@@ -320,6 +317,7 @@ export const replayDeadLetters = (options: ReplayOptions): Promise<ConsumeSummar
     const send = await sendLetters(options.sqs, options.sourceQueueUrl, allowed);
     const removal = await deleteLetters(options.sqs, options.queueUrl, send.ok);
     const failedIds = new Set(send.failed.map((failure) => failure.messageId));
+    const notDeletedIds = new Set(removal.failed.map((failure) => failure.messageId));
     return {
       sent: send.ok.length,
       deleted: removal.ok.length,
@@ -329,7 +327,11 @@ export const replayDeadLetters = (options: ReplayOptions): Promise<ConsumeSummar
         messageId: letter.messageId,
         reason: `replayed ${letter.replayCount} time(s) already (limit ${limit})`,
       })),
-      release: [...overLimit, ...allowed.filter((letter) => failedIds.has(letter.messageId))],
+      release: [
+        ...overLimit,
+        ...allowed.filter((letter) => failedIds.has(letter.messageId)),
+        ...send.ok.filter((letter) => notDeletedIds.has(letter.messageId)),
+      ],
     };
   });
 
@@ -348,8 +350,12 @@ export const purgeDeadLetters = (options: ConsumeOptions): Promise<ConsumeSummar
     };
   });
 
-/** True when every matched message was replayed (sent and deleted) and nothing was left half done. */
+/**
+ * True when every matched message was replayed (sent and deleted), nothing was left half done, and the scan did not
+ * end at its time limit (letters it never read may still match).
+ */
 export const isCompleteReplay = (summary: ConsumeSummary): boolean =>
+  summary.stoppedBy !== 'time-limit' &&
   summary.failed === 0 &&
   summary.refused === 0 &&
   summary.sentButNotDeleted === 0 &&

@@ -59,9 +59,19 @@ export const withProgress = async <T>(
   }
 };
 
+/** A scan stopped by its time limit may have left letters unread: said on stderr, and the run exits 1. */
+export const warnIfTimeLimit = (context: Context, result: { readonly stoppedBy: string }): void => {
+  if (result.stoppedBy !== 'time-limit') return;
+  write(
+    context.io.stderr,
+    'Incomplete: the scan reached its time limit before the queue was drained; letters it did not read are still in the DLQ. Run the command again.',
+  );
+};
+
 /** Reports how a read-only pass ended on stderr and turns it into the exit code. */
 export const exitForPeek = (context: Context, result: PeekResult): number => {
   if (result.error !== undefined) write(context.io.stderr, `Stopped early: ${result.error}`);
+  warnIfTimeLimit(context, result);
   if (result.notReleased > 0) {
     write(
       context.io.stderr,
@@ -69,7 +79,9 @@ export const exitForPeek = (context: Context, result: PeekResult): number => {
     );
   }
   if (result.stoppedBy === 'interrupted') return EXIT.interrupted;
-  return result.error === undefined ? EXIT.ok : EXIT.incomplete;
+  return result.error === undefined && result.stoppedBy !== 'time-limit'
+    ? EXIT.ok
+    : EXIT.incomplete;
 };
 
 /** The table of `list` and of the dry runs. */
@@ -134,6 +146,7 @@ export const printConsumeSummary = (
       `${summary.refused} letter(s) left in the DLQ: replayed --max-replays times already. Find out why they keep failing, then add --ignore-max-replays: ${summary.refusedIds.slice(0, 20).join(', ')}`,
     );
   }
+  warnIfTimeLimit(context, summary);
   if (summary.notReleased > 0) {
     write(
       context.io.stderr,

@@ -60,6 +60,8 @@ export const purgeCommand: DlqCommand = {
     );
     printConsumeSummary(context, summary, options.json, 'purge');
     if (summary.stoppedBy === 'interrupted') return EXIT.interrupted;
-    return summary.failed === 0 && summary.error === undefined ? EXIT.ok : EXIT.incomplete;
+    const complete =
+      summary.failed === 0 && summary.error === undefined && summary.stoppedBy !== 'time-limit';
+    return complete ? EXIT.ok : EXIT.incomplete;
   },
 };
