@@ -38,7 +38,7 @@ export type DeadLetter = {
   readonly unknownReason: string | undefined;
   /** Best effort, from the body (plain, SNS or EventBridge envelope); undefined when absent or not JSON. */
   readonly customerId: string | undefined;
-  /** Replays by `dlq replay` since the function last dead-lettered it (the `replay-count` attribute), 0 when absent. */
+  /** Replays by `dlq replay` so far (the `replay-count` attribute), 0 when absent. */
   readonly replayCount: number;
   /** FIFO only: the group the message was sent with. */
   readonly messageGroupId: string | undefined;
