@@ -83,7 +83,7 @@ const readReplayCount = (attribute: MessageAttributeValue | undefined): number =
 
 /**
  * The function's metadata on a message, or why there is none. Metadata counts only on a letter the function sent:
- * the function drops incoming copies of the attribute, and only it (and operators) may send to the DLQ, so a
+ * the function drops incoming copies of the attribute, and only its role may send to the DLQ (its queue policy), so a
  * `provisioning-failure` on a message SQS moved came from whoever sent the message.
  */
 const attributeFailure = (
