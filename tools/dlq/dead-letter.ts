@@ -21,7 +21,8 @@ export const UNKNOWN_REASONS = {
     'moved by SQS after too many receives (crash, timeout or failed dead-letter send); reason unknown',
   movedBySqsWithForeignMetadata:
     'moved by SQS, not dead-lettered by the function: the provisioning-failure it carries came with the message and is ignored',
-  noMetadata: 'no provisioning-failure metadata (moved by SQS); reason unknown',
+  noMetadata:
+    'no provisioning-failure metadata and no mark of a move by SQS: sent to the DLQ directly, not by the function; reason unknown',
   unreadableMetadata: 'provisioning-failure metadata unreadable; reason unknown',
 } as const;
 

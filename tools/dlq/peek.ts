@@ -9,8 +9,10 @@ export type ScanProgress = { readonly scanned: number; readonly matched: number 
 /** A read-only pass: every message is received, held hidden, and given back (visibility 0) at the end. */
 export type PeekOptions = ScanOptions & {
   readonly filter?: DeadLetterFilter;
-  /** Stop once this many messages matched. */
+  /** Stop once this many messages matched (those `countsTowardMax` accepts). */
   readonly max?: number;
+  /** Whether a match counts toward `max`; all do by default (a replay's dry run leaves out the ones it would refuse). */
+  readonly countsTowardMax?: (letter: DeadLetter) => boolean;
   readonly onProgress?: (progress: ScanProgress) => void;
 };
 
@@ -34,17 +36,19 @@ export const peekDeadLetters = async (
 ): Promise<PeekResult> => {
   const held = new HeldLetters();
   let matched = 0;
+  let counted = 0;
+  const maxReached = () => options.max !== undefined && counted >= options.max;
   const scan = await scanDeadLetters(options, async ({ fresh, repeats }) => {
     held.holdRepeats(repeats);
     for (const letter of fresh) {
       held.hold(letter);
-      if (options.max !== undefined && matched >= options.max) continue;
-      if (!matchesFilter(letter, options.filter ?? {})) continue;
+      if (maxReached() || !matchesFilter(letter, options.filter ?? {})) continue;
       matched += 1;
+      if (options.countsTowardMax?.(letter) ?? true) counted += 1;
       await onMatch(letter);
     }
     options.onProgress?.({ scanned: held.size, matched });
-    return options.max !== undefined && matched >= options.max ? 'stop' : 'continue';
+    return maxReached() ? 'stop' : 'continue';
   });
   const notReleased = await held.release(options.sqs, options.queueUrl);
   const result = { scanned: scan.scanned, matched, stoppedBy: scan.stoppedBy, notReleased };

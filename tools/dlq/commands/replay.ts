@@ -46,12 +46,31 @@ const define = (program: Parameters<DlqCommand['define']>[0]) =>
       ),
   );
 
+/** The combinations of flags that are refused (exit 2), checked before any call to AWS. */
+const checkUsage = (options: ReplayFlags): void => {
+  if (options.native) {
+    if (!options.all) throw new UsageError('--native moves everything: it needs --all');
+    if (hasFilter(options) || options.dryRun || options.max !== undefined) {
+      throw new UsageError(
+        '--native takes no filter, --max or --dry-run (AWS moves every message)',
+      );
+    }
+    return;
+  }
+  if (options.all && hasFilter(options)) {
+    throw new UsageError('--all cannot be combined with filters');
+  }
+  if (options.dryRun) return;
+  if (options.queueUrl === undefined) {
+    throw new UsageError('a source queue URL is required (--queue-url or SOURCE_QUEUE_URL)');
+  }
+  if (!options.all && !hasFilter(options)) {
+    throw new UsageError('choose messages with a filter (--code, --step, …) or pass --all');
+  }
+};
+
 /** `--all --native`: AWS moves every message itself; followed with `status`. */
 const runNative = async (context: Context, options: ReplayFlags): Promise<number> => {
-  if (!options.all) throw new UsageError('--native moves everything: it needs --all');
-  if (hasFilter(options) || options.dryRun || options.max !== undefined) {
-    throw new UsageError('--native takes no filter, --max or --dry-run (AWS moves every message)');
-  }
   const task = await startNativeRedrive({
     sqs: context.sqs(),
     dlqUrl: options.dlqUrl,
@@ -75,17 +94,20 @@ const runDryRun = async (
   options: ReplayFlags,
   maxReplays: number | undefined,
 ): Promise<number> => {
+  const wouldRefuse = (letter: { readonly replayCount: number }): boolean =>
+    maxReplays !== undefined && letter.replayCount >= maxReplays;
   const result = await withProgress(context, options, (onProgress) =>
-    listDeadLetters({ ...scanOptionsFrom(context, options), onProgress }),
+    listDeadLetters({
+      ...scanOptionsFrom(context, options),
+      countsTowardMax: (letter) => !wouldRefuse(letter),
+      onProgress,
+    }),
   );
+  const refused = result.letters.filter(wouldRefuse).length;
   if (options.json) {
-    write(context.io.stdout, JSON.stringify({ dryRun: true, ...result }));
+    write(context.io.stdout, JSON.stringify({ dryRun: true, ...result, refused }));
   } else {
     if (result.letters.length > 0) write(context.io.stdout, summaryRows(result.letters));
-    const refused =
-      maxReplays === undefined
-        ? 0
-        : result.letters.filter((letter) => letter.replayCount >= maxReplays).length;
     write(
       context.io.stdout,
       `Dry run: ${result.matched - refused} message(s) would be replayed to ${options.queueUrl ?? '(no --queue-url given)'}` +
@@ -98,15 +120,9 @@ const runDryRun = async (
 /** The replay itself: matching letters go back to the source queue, each deleted only after its send succeeded. */
 const runSend = async (
   context: Context,
-  options: ReplayFlags,
+  options: ReplayFlags & { readonly queueUrl: string },
   maxReplays: number | undefined,
 ): Promise<number> => {
-  if (options.queueUrl === undefined) {
-    throw new UsageError('a source queue URL is required (--queue-url or SOURCE_QUEUE_URL)');
-  }
-  if (!options.all && !hasFilter(options)) {
-    throw new UsageError('choose messages with a filter (--code, --step, …) or pass --all');
-  }
   const sourceQueueUrl = options.queueUrl;
   const summary = await withProgress(context, options, (onProgress) =>
     replayDeadLetters({
@@ -130,6 +146,7 @@ export const replayCommand: DlqCommand = {
       ...flags,
       queueUrl: flags['queueUrl'] ?? context.io.env['SOURCE_QUEUE_URL'],
     });
+    checkUsage(options);
     // Before anything moves: a replay aimed at the DLQ itself, or at a queue that is not its source, is refused.
     if (options.queueUrl !== undefined) {
       const target = await checkReplayTarget(context.sqs(), options.dlqUrl, options.queueUrl);
@@ -138,11 +155,11 @@ export const replayCommand: DlqCommand = {
       }
     }
     if (options.native) return runNative(context, options);
-    if (options.all && hasFilter(options)) {
-      throw new UsageError('--all cannot be combined with filters');
-    }
     const maxReplays = options.ignoreMaxReplays ? undefined : options.maxReplays;
-    if (options.dryRun) return runDryRun(context, options, maxReplays);
-    return runSend(context, options, maxReplays);
+    // checkUsage refused a replay without a target: only a dry run can lack one.
+    if (options.dryRun || options.queueUrl === undefined) {
+      return runDryRun(context, options, maxReplays);
+    }
+    return runSend(context, { ...options, queueUrl: options.queueUrl }, maxReplays);
   },
 };
