@@ -22,12 +22,13 @@ export interface DeadLetterQueue {
   send(record: SQSRecord, error: AppError, failedAt: Date, signal?: AbortSignal): Promise<void>;
 }
 
-/** SQS allows 10 attributes per message; one is ours. */
-const MAX_FOREIGN_ATTRIBUTES = 9;
+/** SQS allows 10 attributes per message; ours are `provisioning-failure` and, when the record had one, `replay-count`. */
+const MAX_ATTRIBUTES = 10;
 const MAX_MESSAGE = 256;
 /**
  * Attribute names only the function and `dlq replay` may write. Incoming copies are never carried into the dead
- * letter: a producer's `provisioning-failure` or `replay-count` would otherwise read as ours (README, "Whose reason").
+ * letter as they came: a producer's `provisioning-failure` would otherwise read as ours (README, "Whose reason"), and
+ * `replay-count` is written anew from the incoming count (`carriedReplayCount`).
  */
 const RESERVED_ATTRIBUTES: ReadonlySet<string> = new Set([
   FAILURE_ATTRIBUTE,
@@ -65,18 +66,60 @@ const ellipsis = (text: string, length: number): string =>
 export const failureAttributeSize = (json: string): number =>
   Buffer.byteLength(FAILURE_ATTRIBUTE) + Buffer.byteLength('String') + Buffer.byteLength(json);
 
+/** The string fields whose length comes from outside (the error, the record, the configuration). */
+const SHORTENABLE_FIELDS = [
+  'message',
+  'step',
+  'sourceMessageId',
+  'sourceQueueArn',
+  'workflowId',
+] as const;
+type ShortenableField = (typeof SHORTENABLE_FIELDS)[number];
+
+const withLengths = (
+  metadata: FailureMetadata,
+  lengths: ReadonlyMap<ShortenableField, number>,
+): FailureMetadata => {
+  const copy: Record<string, unknown> = { ...metadata };
+  for (const [field, length] of lengths) {
+    const value = metadata[field];
+    if (value !== null) copy[field] = ellipsis(value, length);
+  }
+  return copy as FailureMetadata;
+};
+
 /**
- * Serialises the metadata within FAILURE_METADATA_MAX_BYTES, shortening the message text (the only free-form field)
- * until it fits, so a dead letter is never larger than the source message by more than that.
+ * Serialises the metadata within FAILURE_METADATA_MAX_BYTES, halving the longest string field (the message text,
+ * usually) until the serialised attribute fits, so a dead letter is never larger than the source message by more
+ * than that. The size checked is the final JSON's, whatever field made it large.
  */
 export const serializeFailureMetadata = (metadata: FailureMetadata): string => {
+  const lengths = new Map<ShortenableField, number>(
+    SHORTENABLE_FIELDS.map((field) => [field, metadata[field]?.length ?? 0]),
+  );
   let json = JSON.stringify(metadata);
-  let length = metadata.message.length;
-  while (failureAttributeSize(json) > FAILURE_METADATA_MAX_BYTES && length > 0) {
-    length = Math.floor(length / 2);
-    json = JSON.stringify({ ...metadata, message: ellipsis(metadata.message, length) });
+  while (failureAttributeSize(json) > FAILURE_METADATA_MAX_BYTES) {
+    const [field, length] = [...lengths].reduce((longest, entry) =>
+      entry[1] > longest[1] ? entry : longest,
+    );
+    // Unreachable in practice: with every string field emptied, the rest is a code, two numbers and a date.
+    if (length === 0) break;
+    lengths.set(field, Math.floor(length / 2));
+    json = JSON.stringify(withLengths(metadata, lengths));
   }
   return json;
+};
+
+/**
+ * The incoming `replay-count`, carried into the dead letter so that `dlq replay --max-replays` sees how often this
+ * letter went round already. Only a positive integer is carried, rewritten as ours: a count a producer forged can
+ * only make the guard stricter, never looser.
+ */
+export const carriedReplayCount = (record: SQSRecord): MessageAttributeValue | undefined => {
+  const count = Number(record.messageAttributes?.[REPLAY_COUNT_ATTRIBUTE]?.stringValue);
+  return Number.isSafeInteger(count) && count > 0
+    ? { DataType: 'Number', StringValue: String(count) }
+    : undefined;
 };
 
 /** Builds the failure metadata held by the `provisioning-failure` attribute. */
@@ -103,8 +146,8 @@ export const toFailureMetadata = (
 
 /**
  * Builds the SendMessage input for a dead letter: the original body unchanged, the original attributes in the SDK's
- * shape (incoming `provisioning-failure` and `replay-count` dropped, ours added), and on a FIFO queue the group and
- * deduplication ids.
+ * shape (incoming `provisioning-failure` dropped, ours added, an incoming `replay-count` carried as ours), and on a
+ * FIFO queue the group and deduplication ids.
  */
 export const toDeadLetterMessage = (
   record: SQSRecord,
@@ -113,11 +156,14 @@ export const toDeadLetterMessage = (
   options: DeadLetterMessageOptions,
 ): SendMessageCommandInput => {
   const attributes: Record<string, MessageAttributeValue> = {};
+  const replayCount = carriedReplayCount(record);
+  if (replayCount !== undefined) attributes[REPLAY_COUNT_ATTRIBUTE] = replayCount;
   const names = Object.keys(record.messageAttributes ?? {})
     .filter((name) => !RESERVED_ATTRIBUTES.has(name))
     .sort();
-  // More than nine producer attributes cannot all be kept next to ours; keep the first nine by name.
-  for (const name of names.slice(0, MAX_FOREIGN_ATTRIBUTES)) {
+  // Producer attributes that do not all fit next to ours: keep the first ones by name.
+  const room = MAX_ATTRIBUTES - 1 - Object.keys(attributes).length;
+  for (const name of names.slice(0, room)) {
     const original = record.messageAttributes[name];
     const converted = original ? toSdkAttribute(original) : undefined;
     if (converted) attributes[name] = converted;

@@ -4,8 +4,8 @@ import { ERROR_CODES } from '../errors.ts';
 /** The message attribute the handler adds to every dead letter. A contract with the DLQ tools: never rename. */
 export const FAILURE_ATTRIBUTE = 'provisioning-failure';
 /**
- * Added by `dlq replay` to every message it sends back: how many times the tool has replayed this dead letter since
- * the function last dead-lettered it (the function drops incoming copies, since a producer could set one).
+ * Added by `dlq replay` to every message it sends back: how many times the tool has replayed this letter. The
+ * function carries an incoming count into its own dead letter (a forged one can only make the guard stricter).
  */
 export const REPLAY_COUNT_ATTRIBUTE = 'replay-count';
 /**

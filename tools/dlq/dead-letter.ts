@@ -22,7 +22,8 @@ export const UNKNOWN_REASONS = {
     'moved by SQS after too many receives (crash, timeout or failed dead-letter send); reason unknown',
   movedBySqsWithForeignMetadata:
     'moved by SQS, not dead-lettered by the function: the provisioning-failure it carries came with the message and is ignored',
-  noMetadata: 'no provisioning-failure metadata (moved by SQS); reason unknown',
+  noMetadata:
+    'no provisioning-failure metadata and no mark of a move by SQS: sent to the DLQ directly, not by the function; reason unknown',
   unreadableMetadata: 'provisioning-failure metadata unreadable; reason unknown',
 } as const;
 
@@ -39,7 +40,7 @@ export type DeadLetter = {
   readonly unknownReason: string | undefined;
   /** Best effort, from the body (plain, SNS or EventBridge envelope); undefined when absent or not JSON. */
   readonly customerId: string | undefined;
-  /** Replays by `dlq replay` since the function last dead-lettered it (the `replay-count` attribute), 0 when absent. */
+  /** Replays by `dlq replay` so far (the `replay-count` attribute), 0 when absent. */
   readonly replayCount: number;
   /** FIFO only: the group the message was sent with. */
   readonly messageGroupId: string | undefined;
@@ -82,7 +83,7 @@ const readReplayCount = (attribute: MessageAttributeValue | undefined): number =
 
 /**
  * The function's metadata on a message, or why there is none. Metadata counts only on a letter the function sent:
- * the function drops incoming copies of the attribute, and only it (and operators) may send to the DLQ, so a
+ * the function drops incoming copies of the attribute, and only its role may send to the DLQ (its queue policy), so a
  * `provisioning-failure` on a message SQS moved came from whoever sent the message.
  */
 const attributeFailure = (

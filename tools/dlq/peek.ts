@@ -1,6 +1,7 @@
 import { type DeadLetter, failureCodeOf } from './dead-letter.ts';
 import { type DeadLetterFilter, matchesFilter } from './filter.ts';
-import { changeVisibility, type ScanOptions, type StopReason, scanDeadLetters } from './scan.ts';
+import { HeldLetters } from './held-letters.ts';
+import { type ScanOptions, type StopReason, scanDeadLetters } from './scan.ts';
 
 /** Progress of a long scan, for a progress bar. */
 export type ScanProgress = { readonly scanned: number; readonly matched: number };
@@ -8,8 +9,10 @@ export type ScanProgress = { readonly scanned: number; readonly matched: number 
 /** A read-only pass: every message is received, held hidden, and given back (visibility 0) at the end. */
 export type PeekOptions = ScanOptions & {
   readonly filter?: DeadLetterFilter;
-  /** Stop once this many messages matched. */
+  /** Stop once this many messages matched (those `countsTowardMax` accepts). */
   readonly max?: number;
+  /** Whether a match counts toward `max`; all do by default (a replay's dry run leaves out the ones it would refuse). */
+  readonly countsTowardMax?: (letter: DeadLetter) => boolean;
   readonly onProgress?: (progress: ScanProgress) => void;
 };
 
@@ -22,9 +25,6 @@ export type PeekResult = {
   readonly error?: string;
 };
 
-/** Peeks use a longer hold than replay so that a long scan does not meet its own messages again. */
-export const DEFAULT_PEEK_VISIBILITY_SECONDS = 60;
-
 /**
  * Reads the dead-letter queue without consuming it: `onMatch` sees each matching message once, then every message
  * is made visible again. Holding messages until the end (not giving them back at once) is what lets a scan reach
@@ -34,24 +34,23 @@ export const peekDeadLetters = async (
   options: PeekOptions,
   onMatch: (letter: DeadLetter) => void | Promise<void>,
 ): Promise<PeekResult> => {
-  const held: string[] = [];
+  const held = new HeldLetters();
   let matched = 0;
-  const scan = await scanDeadLetters(
-    { visibilityTimeoutSeconds: DEFAULT_PEEK_VISIBILITY_SECONDS, ...options },
-    async ({ fresh, repeats }) => {
-      for (const message of repeats) held.push(message.ReceiptHandle ?? '');
-      for (const letter of fresh) {
-        held.push(letter.receiptHandle);
-        if (options.max !== undefined && matched >= options.max) continue;
-        if (!matchesFilter(letter, options.filter ?? {})) continue;
-        matched += 1;
-        await onMatch(letter);
-      }
-      options.onProgress?.({ scanned: held.length, matched });
-      return options.max !== undefined && matched >= options.max ? 'stop' : 'continue';
-    },
-  );
-  const notReleased = await changeVisibility(options.sqs, options.queueUrl, held, 0);
+  let counted = 0;
+  const maxReached = () => options.max !== undefined && counted >= options.max;
+  const scan = await scanDeadLetters(options, async ({ fresh, repeats }) => {
+    held.holdRepeats(repeats);
+    for (const letter of fresh) {
+      held.hold(letter);
+      if (maxReached() || !matchesFilter(letter, options.filter ?? {})) continue;
+      matched += 1;
+      if (options.countsTowardMax?.(letter) ?? true) counted += 1;
+      await onMatch(letter);
+    }
+    options.onProgress?.({ scanned: held.size, matched });
+    return maxReached() ? 'stop' : 'continue';
+  });
+  const notReleased = await held.release(options.sqs, options.queueUrl);
   const result = { scanned: scan.scanned, matched, stoppedBy: scan.stoppedBy, notReleased };
   return scan.error === undefined ? result : { ...result, error: scan.error };
 };

@@ -1,6 +1,5 @@
 import {
   DeleteMessageBatchCommand,
-  type Message,
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
   type SQSClient,
@@ -8,6 +7,7 @@ import {
 import type { DeadLetter } from './dead-letter.ts';
 import { replayAttributes } from './dead-letter.ts';
 import { type DeadLetterFilter, matchesFilter } from './filter.ts';
+import { HeldLetters } from './held-letters.ts';
 import type { ScanProgress } from './peek.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import {
@@ -15,6 +15,7 @@ import {
   describeError,
   keepHidden,
   type ScanOptions,
+  type ScanResult,
   type StopReason,
   scanDeadLetters,
 } from './scan.ts';
@@ -63,9 +64,6 @@ export type ReplayOptions = ConsumeOptions & {
 
 /** How often `dlq replay` sends the same letter back before it asks for `--ignore-max-replays`. */
 export const DEFAULT_MAX_REPLAYS = 5;
-
-/** Replay's hold on a batch: long enough for a send and a delete; extended while a low rate makes it wait. */
-export const DEFAULT_REPLAY_VISIBILITY_SECONDS = 30;
 
 /** SendMessageBatch accepts 256 KiB per call in total; this leaves room for the request's own fields. */
 const MAX_BATCH_PAYLOAD_BYTES = 250_000;
@@ -216,10 +214,104 @@ type Action = (letters: readonly DeadLetter[]) => Promise<{
   deleted: number;
   failures: EntryFailure[];
   sentButNotDeleted: EntryFailure[];
-  refused: EntryFailure[];
-  /** Letters still held that must be given back (not sent, so not deleted). */
+  /** Letters still held that must be given back: not sent, or sent but not deleted. */
   release: DeadLetter[];
 }>;
+
+/** Why a matching letter is left alone (replay's `--max-replays`); undefined: act on it. */
+type Refusal = (letter: DeadLetter) => string | undefined;
+
+/** What a consuming pass has done so far. */
+type Tally = {
+  matched: number;
+  skipped: number;
+  sent: number;
+  deleted: number;
+  readonly failures: EntryFailure[];
+  readonly notDeleted: EntryFailure[];
+  readonly refused: EntryFailure[];
+  interruptedWhileWaiting: boolean;
+};
+
+/** `--max` counts the letters acted on: a refused letter is left alone, so it takes no room. */
+const maxReached = (options: ConsumeOptions, tally: Tally): boolean =>
+  options.max !== undefined && tally.matched - tally.refused.length >= options.max;
+
+/** Picks the letters to act on; the others (not matching, over `--max`, refused) stay held until the scan ends. */
+const selectLetters = (
+  fresh: readonly DeadLetter[],
+  options: ConsumeOptions,
+  refuse: Refusal,
+  tally: Tally,
+  held: HeldLetters,
+): DeadLetter[] => {
+  const selected: DeadLetter[] = [];
+  for (const letter of fresh) {
+    if (maxReached(options, tally) || !matchesFilter(letter, options.filter ?? {})) {
+      tally.skipped += 1;
+      held.hold(letter);
+      continue;
+    }
+    tally.matched += 1;
+    const reason = refuse(letter);
+    if (reason === undefined) {
+      selected.push(letter);
+    } else {
+      tally.refused.push({ messageId: letter.messageId, reason });
+      held.hold(letter);
+    }
+  }
+  return selected;
+};
+
+/** Acts on the selected letters once the rate allows; false when interrupted first (they go back untouched). */
+const actOnLetters = async (
+  selected: readonly DeadLetter[],
+  context: { options: ConsumeOptions; act: Action; tally: Tally; held: HeldLetters },
+  limiter: ReturnType<typeof createRateLimiter>,
+  holdSeconds: number,
+): Promise<boolean> => {
+  const { options, tally } = context;
+  const handles = selected.map((letter) => letter.receiptHandle);
+  // The receive's hold already outlasts the scan; this covers a wait for a very low --rate.
+  const stopHiding = keepHidden(options.sqs, options.queueUrl, handles, holdSeconds);
+  try {
+    if (!(await limiter.acquire(selected.length, options.signal))) {
+      tally.matched -= selected.length;
+      tally.interruptedWhileWaiting = true;
+      await changeVisibility(options.sqs, options.queueUrl, handles, 0);
+      return false;
+    }
+    const outcome = await context.act(selected);
+    tally.sent += outcome.sent;
+    tally.deleted += outcome.deleted;
+    tally.failures.push(...outcome.failures);
+    tally.notDeleted.push(...outcome.sentButNotDeleted);
+    for (const letter of outcome.release) context.held.hold(letter);
+    return true;
+  } finally {
+    stopHiding();
+  }
+};
+
+const toSummary = (scan: ScanResult, tally: Tally, notReleased: number): ConsumeSummary => {
+  const summary: ConsumeSummary = {
+    scanned: scan.scanned,
+    matched: tally.matched,
+    sent: tally.sent,
+    deleted: tally.deleted,
+    failed: tally.failures.length,
+    sentButNotDeleted: tally.notDeleted.length,
+    refused: tally.refused.length,
+    refusedIds: tally.refused.map((entry) => entry.messageId),
+    skipped: tally.skipped,
+    failures: tally.failures,
+    sentButNotDeletedIds: tally.notDeleted.map((entry) => entry.messageId),
+    notReleased,
+    stoppedBy: tally.interruptedWhileWaiting ? 'interrupted' : scan.stoppedBy,
+  };
+  return scan.error === undefined ? summary : { ...summary, error: scan.error };
+};
 
 /**
  * The consuming pass shared by replay and purge: receive, hold non-matching messages (as a peek does) until the scan
@@ -230,108 +322,78 @@ type Action = (letters: readonly DeadLetter[]) => Promise<{
 const consumeDeadLetters = async (
   options: ConsumeOptions,
   act: Action,
+  refuse: Refusal = () => undefined,
 ): Promise<ConsumeSummary> => {
-  const visibility = options.visibilityTimeoutSeconds ?? DEFAULT_REPLAY_VISIBILITY_SECONDS;
   const limiter = createRateLimiter(options.rate);
-  const failures: EntryFailure[] = [];
-  const notDeleted: EntryFailure[] = [];
-  const refused: EntryFailure[] = [];
-  const held: string[] = [];
-  let matched = 0;
-  let skipped = 0;
-  let sent = 0;
-  let deleted = 0;
-  let interruptedWhileWaiting = false;
+  const tally: Tally = {
+    matched: 0,
+    skipped: 0,
+    sent: 0,
+    deleted: 0,
+    failures: [],
+    notDeleted: [],
+    refused: [],
+    interruptedWhileWaiting: false,
+  };
+  const held = new HeldLetters();
   // With a low rate, receive no more than about a second's worth, so messages are not held long.
   const receiveBatchSize =
     options.rate === undefined ? 10 : Math.min(10, Math.max(1, Math.floor(options.rate)));
 
   const scan = await scanDeadLetters(
-    { receiveBatchSize, ...options, visibilityTimeoutSeconds: visibility },
-    async ({ fresh, repeats }) => {
-      const selected: DeadLetter[] = [];
-      held.push(...repeats.map((message: Message) => message.ReceiptHandle ?? ''));
-      for (const letter of fresh) {
-        const room = options.max === undefined || matched < options.max;
-        if (room && matchesFilter(letter, options.filter ?? {})) {
-          matched += 1;
-          selected.push(letter);
-        } else {
-          skipped += 1;
-          held.push(letter.receiptHandle);
-        }
-      }
+    { receiveBatchSize, ...options },
+    async ({ fresh, repeats, holdSeconds }) => {
+      held.holdRepeats(repeats);
+      const selected = selectLetters(fresh, options, refuse, tally, held);
       if (selected.length > 0) {
-        const handles = selected.map((letter) => letter.receiptHandle);
-        const stopHiding = keepHidden(options.sqs, options.queueUrl, handles, visibility);
-        try {
-          if (!(await limiter.acquire(selected.length, options.signal))) {
-            // Interrupted before anything was sent: the messages go back untouched.
-            matched -= selected.length;
-            interruptedWhileWaiting = true;
-            await changeVisibility(options.sqs, options.queueUrl, handles, 0);
-            return 'stop';
-          }
-          const outcome = await act(selected);
-          sent += outcome.sent;
-          deleted += outcome.deleted;
-          failures.push(...outcome.failures);
-          notDeleted.push(...outcome.sentButNotDeleted);
-          refused.push(...outcome.refused);
-          held.push(...outcome.release.map((letter) => letter.receiptHandle));
-        } finally {
-          stopHiding();
-        }
+        const context = { options, act, tally, held };
+        if (!(await actOnLetters(selected, context, limiter, holdSeconds))) return 'stop';
       }
-      options.onProgress?.({ scanned: matched + skipped, matched, done: deleted });
-      return options.max !== undefined && matched >= options.max ? 'stop' : 'continue';
+      options.onProgress?.({
+        scanned: tally.matched + tally.skipped,
+        matched: tally.matched,
+        done: tally.deleted,
+      });
+      return maxReached(options, tally) ? 'stop' : 'continue';
     },
   );
-  const notReleased = await changeVisibility(options.sqs, options.queueUrl, held, 0);
-  const stoppedBy: StopReason = interruptedWhileWaiting ? 'interrupted' : scan.stoppedBy;
-  const summary: ConsumeSummary = {
-    scanned: scan.scanned,
-    matched,
-    sent,
-    deleted,
-    failed: failures.length,
-    sentButNotDeleted: notDeleted.length,
-    refused: refused.length,
-    refusedIds: refused.map((entry) => entry.messageId),
-    skipped,
-    failures,
-    sentButNotDeletedIds: notDeleted.map((entry) => entry.messageId),
-    notReleased,
-    stoppedBy,
-  };
-  return scan.error === undefined ? summary : { ...summary, error: scan.error };
+  const notReleased = await held.release(options.sqs, options.queueUrl);
+  return toSummary(scan, tally, notReleased);
 };
 
 /**
  * Replays matching dead letters to the source queue: original body and attributes, without
- * `provisioning-failure`, with `replay-count` + 1. A dead letter is deleted only after its own send succeeded.
+ * `provisioning-failure`, with `replay-count` + 1. A dead letter is deleted only after its own send succeeded. A
+ * letter whose `replay-count` reached `maxReplays` is refused: left in the DLQ, and not counted toward `max`.
  * Never throws for SQS failures: they are counted in the summary.
  */
-export const replayDeadLetters = (options: ReplayOptions): Promise<ConsumeSummary> =>
-  consumeDeadLetters(options, async (letters) => {
-    const limit = options.maxReplays ?? Number.POSITIVE_INFINITY;
-    const allowed = letters.filter((letter) => letter.replayCount < limit);
-    const overLimit = letters.filter((letter) => letter.replayCount >= limit);
-    const send = await sendLetters(options.sqs, options.sourceQueueUrl, allowed);
-    const removal = await deleteLetters(options.sqs, options.queueUrl, send.ok);
-    const failedIds = new Set(send.failed.map((failure) => failure.messageId));
-    return {
-      sent: send.ok.length,
-      deleted: removal.ok.length,
-      failures: send.failed,
-      sentButNotDeleted: removal.failed,
-      refused: overLimit.map((letter) => ({
-        messageId: letter.messageId,
-        reason: `replayed ${letter.replayCount} time(s) already (limit ${limit})`,
-      })),
-      release: [...overLimit, ...allowed.filter((letter) => failedIds.has(letter.messageId))],
-    };
-  });
+export const replayDeadLetters = (options: ReplayOptions): Promise<ConsumeSummary> => {
+  const limit = options.maxReplays ?? Number.POSITIVE_INFINITY;
+  const refuse: Refusal = (letter) =>
+    letter.replayCount >= limit
+      ? `replayed ${letter.replayCount} time(s) already (limit ${limit})`
+      : undefined;
+  return consumeDeadLetters(
+    options,
+    async (letters) => {
+      const send = await sendLetters(options.sqs, options.sourceQueueUrl, letters);
+      const removal = await deleteLetters(options.sqs, options.queueUrl, send.ok);
+      const failedIds = new Set(send.failed.map((failure) => failure.messageId));
+      const notDeletedIds = new Set(removal.failed.map((failure) => failure.messageId));
+      return {
+        sent: send.ok.length,
+        deleted: removal.ok.length,
+        failures: send.failed,
+        sentButNotDeleted: removal.failed,
+        release: [
+          ...letters.filter((letter) => failedIds.has(letter.messageId)),
+          ...send.ok.filter((letter) => notDeletedIds.has(letter.messageId)),
+        ],
+      };
+    },
+    refuse,
+  );
+};
 
 /** Deletes matching dead letters for good. Never throws for SQS failures: they are counted in the summary. */
 export const purgeDeadLetters = (options: ConsumeOptions): Promise<ConsumeSummary> =>
@@ -343,13 +405,16 @@ export const purgeDeadLetters = (options: ConsumeOptions): Promise<ConsumeSummar
       deleted: removal.ok.length,
       failures: removal.failed,
       sentButNotDeleted: [],
-      refused: [],
       release: letters.filter((letter) => failedIds.has(letter.messageId)),
     };
   });
 
-/** True when every matched message was replayed (sent and deleted) and nothing was left half done. */
+/**
+ * True when every matched message was replayed (sent and deleted), nothing was left half done, and the scan did not
+ * end at its time limit (letters it never read may still match).
+ */
 export const isCompleteReplay = (summary: ConsumeSummary): boolean =>
+  summary.stoppedBy !== 'time-limit' &&
   summary.failed === 0 &&
   summary.refused === 0 &&
   summary.sentButNotDeleted === 0 &&

@@ -20,7 +20,10 @@ export type StopReason =
 export type ScanOptions = {
   readonly sqs: SQSClient;
   readonly queueUrl: string;
-  /** How long received messages stay hidden from other readers. */
+  /**
+   * How long received messages stay hidden at least. They are held for the rest of the scan's time budget anyway
+   * (`holdSeconds`), so this only lengthens the hold.
+   */
   readonly visibilityTimeoutSeconds?: number;
   /** Long polling: 1 s asks every SQS server, so a short poll's false "empty" does not end a scan early. */
   readonly waitTimeSeconds?: number;
@@ -34,10 +37,12 @@ export type ScanOptions = {
   readonly signal?: AbortSignal;
 };
 
-/** What the scan hands over per receive: new messages, and messages already seen in this run. */
+/** What the scan hands over per receive: new messages, messages already seen in this run, and their hold. */
 export type ScanBatch = {
   readonly fresh: readonly DeadLetter[];
   readonly repeats: readonly Message[];
+  /** The visibility timeout they were received with: it lasts past the end of the scan's time budget. */
+  readonly holdSeconds: number;
 };
 
 /** A scan's outcome. `error` is set when an SQS call failed and ended the scan. */
@@ -51,6 +56,32 @@ export type ScanResult = {
 export const DEFAULT_MAX_SCAN = 100_000;
 export const DEFAULT_MAX_DURATION_MS = 30 * 60_000;
 const IDLE_RECEIVES_TO_STOP = 2;
+/** The longest visibility timeout SQS accepts (12 h). */
+export const MAX_HOLD_SECONDS = 43_200;
+/** Kept on top of the budget: the batch in flight at the deadline (a send, a delete) still holds its letters. */
+const IN_FLIGHT_MARGIN_SECONDS = 60;
+
+/**
+ * The scan's deadline, and the hold of a message received now: until the deadline plus the margin, so nothing the
+ * scan received comes back before it ends (a message that came back would keep the scan from ever seeing an empty
+ * queue). The budget is capped so that the hold fits SQS's 12 h.
+ */
+export const scanClock = (
+  options: Pick<ScanOptions, 'maxDurationMs' | 'visibilityTimeoutSeconds'>,
+  now: () => number = Date.now,
+): { readonly deadline: number; readonly holdSeconds: () => number } => {
+  const maxBudgetMs = (MAX_HOLD_SECONDS - IN_FLIGHT_MARGIN_SECONDS) * 1000;
+  const deadline = now() + Math.min(options.maxDurationMs ?? DEFAULT_MAX_DURATION_MS, maxBudgetMs);
+  const holdSeconds = (): number => {
+    const untilDeadline = Math.ceil(Math.max(0, deadline - now()) / 1000);
+    const hold = Math.max(
+      untilDeadline + IN_FLIGHT_MARGIN_SECONDS,
+      options.visibilityTimeoutSeconds ?? 0,
+    );
+    return Math.min(MAX_HOLD_SECONDS, hold);
+  };
+  return { deadline, holdSeconds };
+};
 
 /** The message of a thrown SDK error, never its request (which could hold credentials). */
 export const describeError = (error: unknown): string =>
@@ -58,15 +89,16 @@ export const describeError = (error: unknown): string =>
 
 /**
  * Receives the queue batch by batch until it is drained (two receives in a row bring nothing), the callback says
- * stop, or a bound is hit. Every caller holds what it received until the scan ends, so an empty receive means that
- * nothing is left to see; a message that reappears (its hold expired) is handed over as a repeat, never twice.
+ * stop, or a bound is hit. Every message is received hidden until the scan's deadline has passed, and every caller
+ * gives them back only when the scan ends, so an empty receive means that nothing is left to see; a message seen
+ * again (a hold SQS did not keep) is handed over as a repeat, never twice.
  */
 export const scanDeadLetters = async (
   options: ScanOptions,
   onBatch: (batch: ScanBatch) => Promise<'continue' | 'stop'>,
 ): Promise<ScanResult> => {
   const maxScan = options.maxScan ?? DEFAULT_MAX_SCAN;
-  const deadline = Date.now() + (options.maxDurationMs ?? DEFAULT_MAX_DURATION_MS);
+  const { deadline, holdSeconds } = scanClock(options);
   const batchSize = Math.min(10, Math.max(1, Math.floor(options.receiveBatchSize ?? 10)));
   // Each useful receive brings at least one new id and idle ones end the scan, so this bound is never the limit.
   const maxReceives = 2 * maxScan + IDLE_RECEIVES_TO_STOP + 1;
@@ -83,13 +115,14 @@ export const scanDeadLetters = async (
     if (Date.now() >= deadline) return result('time-limit');
     if (seen.size >= maxScan) return result('max-scan');
     let messages: Message[];
+    const hold = holdSeconds();
     try {
       receives += 1;
       const response = await options.sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: options.queueUrl,
           MaxNumberOfMessages: Math.min(batchSize, maxScan - seen.size),
-          VisibilityTimeout: options.visibilityTimeoutSeconds ?? 30,
+          VisibilityTimeout: hold,
           WaitTimeSeconds: options.waitTimeSeconds ?? 1,
           MessageAttributeNames: ['All'],
           // The only system attributes the tools read (FIFO replay, and who moved the letter); 'All' would add
@@ -116,7 +149,7 @@ export const scanDeadLetters = async (
     idle = messages.length === 0 ? idle + 1 : 0;
     let decision: 'continue' | 'stop';
     try {
-      decision = await onBatch({ fresh, repeats });
+      decision = await onBatch({ fresh, repeats, holdSeconds: hold });
     } catch (error) {
       return result('error', describeError(error));
     }

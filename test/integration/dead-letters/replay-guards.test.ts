@@ -200,6 +200,30 @@ describe('dlq replay guards (fauxqs, real CLI)', () => {
     const replayed = await receiveCounts(fixture.sqs, fixture.sourceUrl);
     expect(replayed).toEqual({ five: '6', four: '5', nine: '10' });
   });
+
+  it('counts only letters it may replay toward --max, in the replay and in its dry run', async () => {
+    // Prepare: the refused letters come first, so they would use up --max 2 if they counted
+    await seedDeadLetters(fixture.sqs, fixture.dlqUrl, [
+      { customerId: 'looping-1', failure: {}, attributes: replayCount(5) },
+      { customerId: 'looping-2', failure: {}, attributes: replayCount(5) },
+      { customerId: 'fresh-1', failure: {} },
+      { customerId: 'fresh-2', failure: {} },
+      { customerId: 'fresh-3', failure: {} },
+    ]);
+    const args = ['replay', '--all', '--max', '2', '--queue-url', fixture.sourceUrl, '--json'];
+    // Act
+    const dryRun = await cli([...args, '--dry-run']);
+    const run = await cli(args);
+    // Assess
+    expect(JSON.parse(dryRun.stdout)).toMatchObject({ dryRun: true, matched: 4, refused: 2 });
+    expect(JSON.parse(run.stdout)).toMatchObject({ matched: 4, sent: 2, refused: 2 });
+    expect(run.code).toBe(1);
+    expect(Object.keys(await receiveCounts(fixture.sqs, fixture.sourceUrl)).sort()).toEqual([
+      'fresh-1',
+      'fresh-2',
+    ]);
+    expect(countMessages(fixture.fauxqs, fixture.dlqName)).toBe(3);
+  });
 });
 
 const receiveCounts = async (sqs: SQSClient, queueUrl: string) => {

@@ -85,7 +85,7 @@ describe('dead letters at the size limit and with forged attributes (local stack
     await stack?.stop();
   });
 
-  it('dead-letters a message at the source maximum on its first receive as INVALID_MESSAGE, dropping the forged reason and replay-count', async () => {
+  it('dead-letters a message at the source maximum on its first receive as INVALID_MESSAGE, dropping the forged reason and keeping the replay-count', async () => {
     // Prepare
     const maximum = Number(stack.resources.sourceQueue.attributes['MaximumMessageSize']);
     expect(maximum).toBe(262_144);
@@ -114,10 +114,13 @@ describe('dead letters at the size limit and with forged attributes (local stack
       expect(letter).toMatchObject({
         code: 'INVALID_MESSAGE',
         receiveCount: 1,
-        replayCount: 0,
         unknownReason: null,
       });
     }
+    // A forged count can only make --max-replays stricter, so it is carried; the forged reason is not.
+    expect(
+      Object.fromEntries(letters.map((letter) => [letter.customerId, letter.replayCount])),
+    ).toEqual({ 'plain-max': 0, 'forged-max': 7 });
     expect(letters.map((letter) => letter.customerId).sort()).toEqual(['forged-max', 'plain-max']);
     const stats = await runDlqCliWith(stack.sqs, [
       'stats',
@@ -135,7 +138,10 @@ describe('dead letters at the size limit and with forged attributes (local stack
       }),
     );
     const forged = raw.Messages?.find((message) => message.Body?.includes('forged-max'));
-    expect(Object.keys(forged?.MessageAttributes ?? {})).toEqual([FAILURE_ATTRIBUTE]);
+    expect(Object.keys(forged?.MessageAttributes ?? {}).sort()).toEqual([
+      FAILURE_ATTRIBUTE,
+      REPLAY_COUNT_ATTRIBUTE,
+    ]);
     const metadata = parseFailureMetadata(
       forged?.MessageAttributes?.[FAILURE_ATTRIBUTE]?.StringValue,
     );

@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   DEAD_LETTER_SEND_TIMEOUT_MS,
   loadConfig,
@@ -12,7 +12,7 @@ import { AmberfloRejectedError, ConfigError } from '../../../lib/errors.ts';
 import { createBatchHandler } from '../../../lib/provisioning/handle-batch.ts';
 import type { Provision } from '../../../lib/provisioning/provision-account.ts';
 import { CountingMetrics, startLocalPipeline } from '../../../tools/local/pipeline.ts';
-import { startLocalStack } from '../../../tools/local/stack.ts';
+import { type LocalStackOptions, startLocalStack } from '../../../tools/local/stack.ts';
 import {
   accountCreatedFactory,
   envFactory,
@@ -202,11 +202,40 @@ describe('a dead-letter send at the invocation deadline has one outcome (fauxqs,
   });
 });
 
+/**
+ * The options `npm start` (tools/local/start.ts, run without flags) passes to startLocalStack. The script is imported
+ * with the stack module replaced by one that records the options and stops it there, so nothing is started.
+ */
+const npmStartStackOptions = async (): Promise<LocalStackOptions> => {
+  const stop = new Error('stack options captured');
+  let captured: LocalStackOptions | undefined;
+  vi.doMock('../../../tools/local/stack.ts', async (importOriginal) => ({
+    ...(await importOriginal<typeof import('../../../tools/local/stack.ts')>()),
+    startLocalStack: (options: LocalStackOptions) => {
+      captured = options;
+      return Promise.reject(stop);
+    },
+  }));
+  const argv = process.argv;
+  process.argv = [argv[0] ?? 'node', 'tools/local/start.ts'];
+  try {
+    await import('../../../tools/local/start.ts').catch((error: unknown) => {
+      if (error !== stop) throw error;
+    });
+  } finally {
+    process.argv = argv;
+    vi.doUnmock('../../../tools/local/stack.ts');
+  }
+  if (captured === undefined) throw new Error('tools/local/start.ts started no local stack');
+  return captured;
+};
+
 describe('DEADLINE_MARGIN_MS validation (local stack)', () => {
   it('refuses a margin too small for middy and a dead-letter send, and accepts the deployed value npm start uses', async () => {
     // Prepare
     const small = await startLocalStack({ env: { DEADLINE_MARGIN_MS: '1000' } });
-    const deployed = await startLocalStack();
+    const npmStart = await npmStartStackOptions();
+    const deployed = await startLocalStack({ ...(npmStart.env ? { env: npmStart.env } : {}) });
     try {
       // Act
       const refused = (() => {

@@ -159,6 +159,27 @@ describe('serverless.yml packaged offline with osls', () => {
     expect(JSON.stringify(dlq['RedriveAllowPolicy'])).toContain('account-created');
   });
 
+  it("denies sqs:SendMessage on the DLQ to every principal but the function's role", () => {
+    // Act
+    const policy = single('AWS::SQS::QueuePolicy').Properties;
+    // Assess
+    expect(policy['Queues']).toEqual([{ Ref: 'AccountCreatedDLQ' }]);
+    const role = ofType('AWS::IAM::Role')[0]?.[0];
+    expect(role).toBe('IamRoleLambdaExecution');
+    expect(policy['PolicyDocument']).toMatchObject({
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'sqs:SendMessage',
+          Resource: getAtt('AccountCreatedDLQ'),
+          Condition: { ArnNotEquals: { 'aws:PrincipalArn': getAtt(role ?? '') } },
+        },
+      ],
+    });
+    expect(actionsOn(getAtt('AccountCreatedDLQ'))).toEqual(['sqs:SendMessage']);
+  });
+
   it('lets a dead letter of a message at the source limit fit: the DLQ accepts our metadata on top', () => {
     // Act
     const queue = template.Resources['AccountCreatedQueue']?.Properties ?? {};

@@ -94,7 +94,7 @@ describe('toDeadLetterMessage', () => {
     expect(JSON.stringify(input.MessageAttributes)).not.toContain('test-api-key-0123456789');
   });
 
-  it('drops a producer-set provisioning-failure and replay-count instead of carrying them as ours', () => {
+  it('drops a producer-set provisioning-failure and carries the incoming replay-count as its own', () => {
     // Prepare
     const record = sqsRecordFactory('x', {
       messageAttributes: {
@@ -108,12 +108,31 @@ describe('toDeadLetterMessage', () => {
     // Assess
     expect(Object.keys(input.MessageAttributes ?? {}).sort()).toEqual([
       FAILURE_ATTRIBUTE,
+      REPLAY_COUNT_ATTRIBUTE,
       'source',
     ]);
+    expect(input.MessageAttributes?.[REPLAY_COUNT_ATTRIBUTE]).toEqual({
+      DataType: 'Number',
+      StringValue: '7',
+    });
     expect(
       parseFailureMetadata(input.MessageAttributes?.[FAILURE_ATTRIBUTE]?.StringValue)?.code,
     ).toBe('INVALID_MESSAGE');
   });
+
+  it.each([['0'], ['-2'], ['1.5'], ['many'], ['']])(
+    'drops an incoming replay-count of %j that is not a positive integer',
+    (value) => {
+      // Prepare
+      const record = sqsRecordFactory('x', {
+        messageAttributes: { [REPLAY_COUNT_ATTRIBUTE]: { stringValue: value, dataType: 'Number' } },
+      });
+      // Act
+      const input = toDeadLetterMessage(record, new InvalidMessageError('bad'), failedAt, options);
+      // Assess
+      expect(Object.keys(input.MessageAttributes ?? {})).toEqual([FAILURE_ATTRIBUTE]);
+    },
+  );
 
   it('caps the failure metadata at FAILURE_METADATA_MAX_BYTES by shortening the message', () => {
     // Prepare: control characters make every character six bytes of JSON
@@ -125,6 +144,53 @@ describe('toDeadLetterMessage', () => {
     const json = input.MessageAttributes?.[FAILURE_ATTRIBUTE]?.StringValue ?? '';
     expect(failureAttributeSize(json)).toBeLessThanOrEqual(FAILURE_METADATA_MAX_BYTES);
     expect(parseFailureMetadata(json)?.code).toBe('INVALID_MESSAGE');
+  });
+
+  it('holds the 4 KiB cap when fields other than the message are large', () => {
+    // Prepare
+    const record = sqsRecordFactory('x', {
+      messageId: 'é'.repeat(5_000),
+      eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:${'q'.repeat(3_000)}`,
+    });
+    const error = new InvalidMessageError('short reason', { step: 'parse' });
+    // Act
+    const input = toDeadLetterMessage(record, error, failedAt, {
+      ...options,
+      workflowId: 'w'.repeat(3_000),
+    });
+    // Assess
+    const json = input.MessageAttributes?.[FAILURE_ATTRIBUTE]?.StringValue ?? '';
+    expect(failureAttributeSize(json)).toBeLessThanOrEqual(FAILURE_METADATA_MAX_BYTES);
+    expect(parseFailureMetadata(json)).toMatchObject({
+      code: 'INVALID_MESSAGE',
+      message: 'short reason',
+      step: 'parse',
+    });
+  });
+
+  it('keeps eight producer attributes next to a carried replay-count', () => {
+    // Prepare
+    const messageAttributes = {
+      ...Object.fromEntries(
+        Array.from({ length: 12 }, (_, index) => [
+          `a${index.toString().padStart(2, '0')}`,
+          { stringValue: 'v', dataType: 'String' },
+        ]),
+      ),
+      [REPLAY_COUNT_ATTRIBUTE]: { stringValue: '3', dataType: 'Number' },
+    };
+    // Act
+    const input = toDeadLetterMessage(
+      sqsRecordFactory('x', { messageAttributes }),
+      new InvalidMessageError('bad'),
+      failedAt,
+      options,
+    );
+    // Assess
+    const names = Object.keys(input.MessageAttributes ?? {});
+    expect(names).toHaveLength(10);
+    expect(names).toContain(REPLAY_COUNT_ATTRIBUTE);
+    expect(names).not.toContain('a08');
   });
 
   it('keeps at most nine producer attributes next to its own', () => {

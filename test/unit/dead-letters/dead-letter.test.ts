@@ -136,6 +136,17 @@ describe('toDeadLetter', () => {
     expect(letter.unknownReason).toBe(UNKNOWN_REASONS.movedBySqs);
   });
 
+  it('does not claim SQS moved a letter without metadata that lacks SQS’s mark', () => {
+    // Prepare
+    const message = messageFactory({ MessageAttributes: {} });
+    // Act
+    const letter = toDeadLetter(message);
+    // Assess
+    expect(letter.unknownReason).toBe(UNKNOWN_REASONS.noMetadata);
+    expect(letter.unknownReason).not.toMatch(/moved by SQS\)/);
+    expect(letter.unknownReason).toMatch(/sent to the DLQ directly/);
+  });
+
   it('attributes the metadata of a letter the function sent', () => {
     // Act
     const letter = toDeadLetter(messageFactory());

@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import {
   CancelMessageMoveTaskCommand,
   GetQueueAttributesCommand,
@@ -9,27 +8,14 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runDlqCli } from '../../../tools/dlq/cli.ts';
+import { runDlqCliWith } from '../../helpers/dlq-cli-run.ts';
 
 const DLQ_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/account-created-dlq';
 const DLQ_ARN = 'arn:aws:sqs:us-east-1:123456789012:account-created-dlq';
+const SOURCE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/account-created';
 
-const runCli = async (args: string[]) => {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk.toString()));
-  const code = await runDlqCli(args, {
-    env: { DEAD_LETTER_QUEUE_URL: DLQ_URL },
-    stdout,
-    stderr,
-    signal: new AbortController().signal,
-    sqs: new SQSClient({ region: 'us-east-1' }),
-  });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-};
+const runCli = (args: string[]) =>
+  runDlqCliWith(new SQSClient({ region: 'us-east-1' }), args, { DEAD_LETTER_QUEUE_URL: DLQ_URL });
 
 describe('dlq CLI move-task commands', () => {
   const sqsMock = mockClient(SQSClient);
@@ -64,6 +50,21 @@ describe('dlq CLI move-task commands', () => {
     // Assess
     expect(result.code).toBe(2);
     expect(sqsMock).not.toHaveReceivedCommand(StartMessageMoveTaskCommand);
+  });
+
+  it.each([
+    [['replay', '--native', '--queue-url', SOURCE_URL]],
+    [['replay', '--all', '--native', '--max', '3', '--queue-url', SOURCE_URL]],
+    [['replay', '--all', '--code', 'AMBERFLO_AUTH', '--queue-url', SOURCE_URL]],
+    [['replay', '--code', 'AMBERFLO_AUTH']],
+  ])('refuses %j with exit 2 before any call to AWS', async (args) => {
+    // Prepare
+    // Act
+    const result = await runCli(args);
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/invalid arguments/);
+    expect(sqsMock.calls()).toHaveLength(0);
   });
 
   it('exits 1 with the reason when AWS refuses the move task', async () => {
