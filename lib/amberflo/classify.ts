@@ -1,5 +1,5 @@
 /**
- * THE classifier of Amberflo failures (amberflo-api.md §5): every HTTP answer, transport failure and workflow step
+ * THE classifier of Amberflo failures (docs/amberflo-api.md §9): every HTTP answer, transport failure and workflow step
  * failure that involves Amberflo becomes one of AMBERFLO_UNAVAILABLE, AMBERFLO_AUTH, AMBERFLO_REJECTED (or UNEXPECTED
  * for workflow defects). Messages and details are scrubbed of the API key before they leave this module.
  */
@@ -53,7 +53,7 @@ export const createSecretScrubber = (
 
 const truncate = (text: string): string => truncateTo(text, MAX_TEXT);
 
-/** Amberflo's own words: `errorMessage`, else `message`, else the raw text (amberflo-api.md §5.2). */
+/** Amberflo's own words: `errorMessage`, else `message`, else the raw text (docs/amberflo-api.md §9). */
 const extractAmberfloMessage = (bodyText: string): string | undefined => {
   const trimmed = bodyText.trim();
   if (trimmed === '') return undefined;

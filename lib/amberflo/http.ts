@@ -34,9 +34,9 @@ import {
   transportError,
 } from './classify.ts';
 
-/** Amberflo's API root (amberflo-api.md §1). */
+/** Amberflo's API root (docs/amberflo-api.md §8). */
 export const DEFAULT_AMBERFLO_BASE_URL = 'https://app.amberflo.io';
-/** Bodies larger than this are refused before parsing (arazzo.md §12). */
+/** Bodies larger than this are refused before parsing (docs/arazzo.md §12). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /** Options of `createAmberfloHttp`. */

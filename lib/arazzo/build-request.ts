@@ -1,5 +1,5 @@
 /**
- * Builds one step's request from the document (arazzo.md §8): parameters, path, body and the absolute URL, which
+ * Builds one step's request from the document (docs/arazzo.md §8): parameters, path, body and the absolute URL, which
  * must stay on the configured server. Problems are appended to `errors` and the request is then not built.
  */
 import type { ExpressionScope, RequestView } from './expression.ts';

@@ -8,7 +8,7 @@ const parseBody = (text: string): unknown => {
   try {
     return JSON.parse(text);
   } catch {
-    // Not JSON: expressions see the raw text (arazzo.md §8).
+    // Not JSON: expressions see the raw text (docs/arazzo.md §8).
     return text;
   }
 };

@@ -1,5 +1,5 @@
 /**
- * The JSON-serialisable form a workflow document is compiled to at build time (arazzo.md lifecycle, §13): sources
+ * The JSON-serialisable form a workflow document is compiled to at build time (docs/arazzo.md §13): sources
  * and components resolved, operations indexed, action lists merged, the inputs schema `$ref`-free. The runtime
  * loads only this; it never sees YAML, a Reusable Object or an OpenAPI description.
  */
@@ -68,7 +68,7 @@ export type CompiledStep = {
   /** Workflow-level parameters merged with the step's (step wins by name + in). */
   readonly parameters: readonly CompiledParameter[];
   readonly requestBody?: CompiledRequestBody;
-  /** Empty means "any 2xx" (arazzo.md §2). */
+  /** Empty means "any 2xx" (docs/arazzo.md §2). */
   readonly successCriteria: readonly CompiledCriterion[];
   /** The step's actions, then the workflow-level ones it does not redefine by name. */
   readonly onSuccess: readonly CompiledAction[];

@@ -1,5 +1,5 @@
 /**
- * Simple conditions (arazzo.md §5.1, §5.2): a tokenizer and a recursive-descent parser into an AST that is walked.
+ * Simple conditions (docs/arazzo.md §5.1, §5.2): a tokenizer and a recursive-descent parser into an AST that is walked.
  * No eval, no `new Function`. Strings compare case-insensitively; absent behaves as null; comparisons do not chain.
  */
 import {
@@ -289,7 +289,7 @@ const ordered = (op: ComparisonOperator, a: number | string, b: number | string)
   }
 };
 
-/** Compares two resolved values by the table in arazzo.md §5.2. */
+/** Compares two resolved values by the table in docs/arazzo.md §5.2. */
 export const compareValues = (op: ComparisonOperator, left: unknown, right: unknown): boolean => {
   const leftNull = left === null || left === undefined;
   const rightNull = right === null || right === undefined;

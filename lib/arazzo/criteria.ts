@@ -1,4 +1,4 @@
-/** Success criteria and action criteria (arazzo.md §6): all of a list must hold. */
+/** Success criteria and action criteria (docs/arazzo.md §6): all of a list must hold. */
 import { evaluateCondition } from './condition.ts';
 import { type ExpressionScope, evaluateExpression, stringifyEmbedded } from './expression.ts';
 import { jsonPathMatches } from './jsonpath.ts';

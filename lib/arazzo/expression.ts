@@ -1,5 +1,5 @@
 /**
- * Runtime expressions (arazzo.md §8): parsed once into small ASTs, resolved by explicit lookups (no eval).
+ * Runtime expressions (docs/arazzo.md §8): parsed once into small ASTs, resolved by explicit lookups (no eval).
  * Names are `[A-Za-z0-9_-]+` so `$steps.<id>.outputs.<name>` splits unambiguously; an optional `#/json-pointer`
  * may follow a body, input, output or step output.
  */
@@ -263,7 +263,7 @@ export const stringifyEmbedded = (value: unknown): string =>
 
 /**
  * Renders a template. Returns undefined when an embedded value is absent: the caller fails the step rather than
- * sending the text "undefined" (arazzo.md §4).
+ * sending the text "undefined" (docs/arazzo.md §4).
  */
 export const renderTemplate = (
   parts: readonly TemplatePart[],

@@ -51,7 +51,7 @@ export const isSendRefusal = (error: unknown): error is SendRefusal =>
  */
 export type Send = (request: HttpRequest, options: SendOptions) => Promise<HttpResponse>;
 
-/** Why a workflow run failed (arazzo.md §7). */
+/** Why a workflow run failed (docs/arazzo.md §7). */
 export type FailureReason =
   | 'criteria'
   | 'end-action'

@@ -1,5 +1,5 @@
 /**
- * The workflow-inputs validator (arazzo.md §7): a small, hand-written JSON Schema subset compiled once into
+ * The workflow-inputs validator (docs/arazzo.md §7): a small, hand-written JSON Schema subset compiled once into
  * closures, so the runtime needs no JSON Schema compiler. `$ref`s are resolved at build time.
  */
 import { isRecord } from './is-record.ts';

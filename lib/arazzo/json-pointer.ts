@@ -1,5 +1,5 @@
 /**
- * RFC 6901 JSON Pointers, read-only and own-properties only (arazzo.md §8, §12). Used by runtime expressions,
+ * RFC 6901 JSON Pointers, read-only and own-properties only (docs/arazzo.md §8, §12). Used by runtime expressions,
  * conditions and payload replacements.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Cold-start preparation of a compiled document (arazzo.md §13): every expression, template and condition is
+ * Cold-start preparation of a compiled document (docs/arazzo.md §13): every expression, template and condition is
  * parsed once, every regex compiled once, and the inputs validator built once. Runs never parse anything.
  */
 import {
@@ -137,7 +137,7 @@ export const splitPathTemplate = (
   return parts;
 };
 
-/** Refuses absolute URLs, `//` and `..` so a request can only reach the configured server (arazzo.md §12). */
+/** Refuses absolute URLs, `//` and `..` so a request can only reach the configured server (docs/arazzo.md §12). */
 export const checkPathTemplate = (template: string): string | undefined => {
   if (!template.startsWith('/')) return `path "${template}" must start with "/"`;
   if (template.includes('//')) return `path "${template}" must not contain "//"`;

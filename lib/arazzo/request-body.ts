@@ -1,4 +1,4 @@
-/** The request body (arazzo.md §8): the payload plan, its replacements, and its encoding. */
+/** The request body (docs/arazzo.md §8): the payload plan, its replacements, and its encoding. */
 import { type ExpressionScope, stringifyEmbedded } from './expression.ts';
 import { isRecord } from './is-record.ts';
 import { resolveTokens } from './json-pointer.ts';

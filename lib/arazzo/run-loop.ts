@@ -1,5 +1,5 @@
 /**
- * The run loop (arazzo.md §6, §7): steps in order, each executed in attempts until an action moves the flow on,
+ * The run loop (docs/arazzo.md §6, §7): steps in order, each executed in attempts until an action moves the flow on,
  * every step execution counted against the run's budget.
  */
 import { type Attempt, performAttempt } from './attempt.ts';

@@ -1,5 +1,5 @@
 /**
- * How a run ends (arazzo.md §7): the workflow's outputs, and failures classified by the injected classifier and
+ * How a run ends (docs/arazzo.md §7): the workflow's outputs, and failures classified by the injected classifier and
  * redacted of every secret the run knows.
  */
 import { evaluateExpression } from './expression.ts';

@@ -1,5 +1,5 @@
 /**
- * Runs a prepared workflow (arazzo.md §2, §6, §7, §12): builds each request from the document, sends it through the
+ * Runs a prepared workflow (docs/arazzo.md §2, §6, §7, §12): builds each request from the document, sends it through the
  * injected `Send`, judges it with the step's criteria and follows the actions. API failures come back as a
  * `RunResult` with status `failed`; only invalid inputs, an unknown workflow or a bug throw.
  */

@@ -1,5 +1,5 @@
 /**
- * Which action follows an attempt (arazzo.md §6), and how long to wait before it: retries are bounded by their
+ * Which action follows an attempt (docs/arazzo.md §6), and how long to wait before it: retries are bounded by their
  * `retryLimit`, failure gotos after a transient failure by the run's budget of them.
  */
 
@@ -60,7 +60,7 @@ export const chooseFailureAction = (
     if (!criteriaPass(action.criteria, context.scope)) continue;
     if (action.type === 'retry') {
       const used = context.counters.get(action.counterKey) ?? 0;
-      // An exhausted retry lets evaluation move on to the next matching action (arazzo.md §6).
+      // An exhausted retry lets evaluation move on to the next matching action (docs/arazzo.md §6).
       if (used >= action.retryLimit) continue;
       context.counters.set(action.counterKey, used + 1);
       // retryAfter is the document's floor; a longer Retry-After from the server wins.

@@ -7,6 +7,7 @@ import {
 import type { SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { DEAD_LETTER_SEND_TIMEOUT_MS } from '../config.ts';
 import { type AppError, DependencyUnavailableError, redactSecrets } from '../errors.ts';
+import { truncate } from '../truncate.ts';
 import {
   FAILURE_ATTRIBUTE,
   FAILURE_METADATA_MAX_BYTES,
@@ -59,9 +60,6 @@ const toSdkAttribute = (
   return undefined;
 };
 
-const ellipsis = (text: string, length: number): string =>
-  text.length > length ? `${text.slice(0, length)}…` : text;
-
 /** Bytes SQS counts for our attribute: name, data type and value. */
 export const failureAttributeSize = (json: string): number =>
   Buffer.byteLength(FAILURE_ATTRIBUTE) + Buffer.byteLength('String') + Buffer.byteLength(json);
@@ -83,7 +81,7 @@ const withLengths = (
   const copy: Record<string, unknown> = { ...metadata };
   for (const [field, length] of lengths) {
     const value = metadata[field];
-    if (value !== null) copy[field] = ellipsis(value, length);
+    if (value !== null) copy[field] = truncate(value, length);
   }
   return copy as FailureMetadata;
 };
@@ -133,8 +131,8 @@ export const toFailureMetadata = (
   const message = redactSecrets(error.message, secrets ?? []);
   return {
     code: error.code,
-    message: ellipsis(message, MAX_MESSAGE),
-    step: error.details.step === undefined ? null : ellipsis(error.details.step, MAX_MESSAGE),
+    message: truncate(message, MAX_MESSAGE),
+    step: error.details.step === undefined ? null : truncate(error.details.step, MAX_MESSAGE),
     httpStatus: error.details.httpStatus ?? null,
     receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
     failedAt: failedAt.toISOString(),

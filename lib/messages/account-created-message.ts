@@ -54,7 +54,7 @@ const unixMillis = () =>
       'must not be more than 5 years from now',
     );
 
-/** Arrears commitment with true-up (amberflo-api.md §4.2). `planId` defaults to the assigned plan. */
+/** Arrears commitment with true-up (docs/amberflo-api.md §4.2). `planId` defaults to the assigned plan. */
 export const CommitmentSchema = z.object({
   planId: id().optional(),
   label: text(MAX_TEXT_LENGTH),

@@ -12,7 +12,7 @@ import {
 import { fromArazzoError } from './arazzo-errors.ts';
 import type { RunProvisionWorkflow } from './provision-account.ts';
 
-/** Step executions one run may take, retries included (arazzo.md §15: 21 in the worst case). */
+/** Step executions one run may take, retries included (docs/arazzo.md §15: 21 in the worst case). */
 const MAX_STEPS = 25;
 /**
  * Failed writes that may go back to their read within one run. With it, a write that keeps failing costs at most

@@ -74,7 +74,7 @@ export type ProvisionAccountSettings = {
 };
 
 /**
- * The typed input-mapping step (amberflo-api.md §7): the message's `productId` is the plan to assign,
+ * The typed input-mapping step (docs/amberflo-api.md §12): the message's `productId` is the plan to assign,
  * `startTime` (ms) becomes `startTimeInSeconds`, the Amberflo product comes from configuration, and a commitment
  * without its own plan commits to the assigned one. Empty e-mail and traits are omitted, never sent as "" or null.
  * Throws InvalidMessageError when no plan can be determined.

@@ -1,5 +1,5 @@
 /**
- * A thin typed client for the Amberflo endpoints provisioning uses (amberflo-api.md §2 to §4), built on the shared
+ * A thin typed client for the Amberflo endpoints provisioning uses (docs/amberflo-api.md §2 to §4), built on the shared
  * HTTP layer. Responses are validated with zod: tolerant of extra fields, strict on the fields we read. Any non-2xx
  * throws the classified AppError; a 2xx whose body we cannot use throws AmberfloRejectedError.
  */
@@ -12,16 +12,16 @@ import type {
 } from '../../lib/amberflo/http.ts';
 import { AmberfloRejectedError, ConfigError, InvalidMessageError } from '../../lib/errors.ts';
 
-/** The arrears commitment generator segment; unverified (amberflo-api.md §4.1), so configurable. */
+/** The arrears commitment generator segment; unverified (docs/amberflo-api.md §4.1), so configurable. */
 export const DEFAULT_COMMITMENT_PATH = 'arrears_commitment_with_trueup';
-/** Amberflo's product id; SDKs default it to "1" (amberflo-api.md §3.1). */
+/** Amberflo's product id; SDKs default it to "1" (docs/amberflo-api.md §3.1). */
 export const DEFAULT_PRODUCT_ID = '1';
 
-/** Customer lifecycle stages, in their only allowed order (amberflo-api.md §2.6). */
+/** Customer lifecycle stages, in their only allowed order (docs/amberflo-api.md §11). */
 export const LifecycleStageSchema = z.enum(['ONBOARDING', 'TRIAL', 'ACTIVE', 'OFFBOARDED']);
 export type LifecycleStage = z.infer<typeof LifecycleStageSchema>;
 
-/** A customer (amberflo-api.md §2.2); times are Unix milliseconds. */
+/** A customer (docs/amberflo-api.md §2.2); times are Unix milliseconds. */
 export const CustomerSchema = z.looseObject({
   customerId: z.string().min(1),
   customerName: z.string(),
@@ -34,7 +34,7 @@ export const CustomerSchema = z.looseObject({
 });
 export type Customer = z.infer<typeof CustomerSchema>;
 
-/** Body of POST /customers; optional fields are omitted, never sent empty (amberflo-api.md §2.1). */
+/** Body of POST /customers; optional fields are omitted, never sent empty (docs/amberflo-api.md §2.2). */
 export const CreateCustomerInputSchema = z.object({
   customerId: z.string().min(1),
   customerName: z.string().min(1),
@@ -54,7 +54,7 @@ export const CreateCustomerInputSchema = z.object({
 });
 export type CreateCustomerInput = z.infer<typeof CreateCustomerInputSchema>;
 
-/** A customer-to-plan relation (amberflo-api.md §3.1); times are Unix seconds. */
+/** A customer-to-plan relation (docs/amberflo-api.md §3.1); times are Unix seconds. */
 export const PlanRelationSchema = z.looseObject({
   customerId: z.string().min(1),
   productPlanId: z.string().min(1),
@@ -66,7 +66,7 @@ export const PlanRelationSchema = z.looseObject({
 });
 export type PlanRelation = z.infer<typeof PlanRelationSchema>;
 
-/** Input of POST customer-pricing (amberflo-api.md §3.1). */
+/** Input of POST customer-pricing (docs/amberflo-api.md §3.1). */
 export type AssignPlanInput = {
   readonly customerId: string;
   /** The pricing plan (the message's `productId`). */
@@ -76,7 +76,7 @@ export type AssignPlanInput = {
   readonly startTimeInSeconds?: number;
 };
 
-/** A `CustomerCommitmentContract` (amberflo-api.md §4.3), the parts we read. */
+/** A `CustomerCommitmentContract` (docs/amberflo-api.md §4.2), the parts we read. */
 export const CommitmentSchema = z.looseObject({
   contract: z.looseObject({
     id: z.string().min(1),
@@ -95,7 +95,7 @@ export const CommitmentSchema = z.looseObject({
 });
 export type Commitment = z.infer<typeof CommitmentSchema>;
 
-/** Body of the arrears commitment POST, best known shape (amberflo-api.md §4.2). */
+/** Body of the arrears commitment POST, best known shape (docs/amberflo-api.md §4.2). */
 export const CreateArrearsCommitmentInputSchema = z.object({
   customerId: z.string().min(1),
   planId: z.string().min(1),
@@ -129,7 +129,7 @@ export type AmberfloClient = {
     input: CreateCustomerInput,
     options?: ClientCallOptions,
   ) => Promise<Customer>;
-  /** Soft-deletes a customer (amberflo-api.md §2.7); used to clean up live contract tests. */
+  /** Soft-deletes a customer (docs/amberflo-api.md §11); used to clean up live contract tests. */
   readonly deleteCustomer: (customerId: string, options?: ClientCallOptions) => Promise<void>;
   /** The latest plan relation, or undefined when the customer has none (404, empty body, no productPlanId). */
   readonly getCurrentPlan: (
@@ -244,7 +244,7 @@ export const createAmberfloClient = (
         options,
         true,
       );
-      // Not found is 200 `{}` (amberflo-api.md §2.3); 404, an empty body or no customerId count too.
+      // Not found is 200 `{}` (docs/amberflo-api.md §2.1); 404, an empty body or no customerId count too.
       if (answer.empty || isEmptyObject(answer.json) || lacks(answer.json, 'customerId'))
         return undefined;
       return parse('getCustomer', answer.status, CustomerSchema, answer.json);
@@ -271,7 +271,7 @@ export const createAmberfloClient = (
     getCurrentPlan: async (customerId, options) => {
       const answer = await exchange(
         'getCurrentPlan',
-        // Capitalised `CustomerId`, as the official SDKs send it (amberflo-api.md §3.2).
+        // Capitalised `CustomerId`, as the official SDKs send it (docs/amberflo-api.md §3.2).
         { method: 'GET', path: PRICING, searchParams: { CustomerId: customerId } },
         options,
         true,
@@ -319,7 +319,7 @@ export const createAmberfloClient = (
       );
       if (answer.empty) return [];
       const all = parse('listCommitments', answer.status, z.array(CommitmentSchema), answer.json);
-      // The list's query parameters are unconfirmed (amberflo-api.md §4.4): never trust the server's filter.
+      // The list's query parameters are unconfirmed (docs/amberflo-api.md §4.3): never trust the server's filter.
       return all.filter((commitment) => commitment.contract.customerId === customerId);
     },
 

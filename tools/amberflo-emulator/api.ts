@@ -1,5 +1,5 @@
 /**
- * The emulated Amberflo API (amberflo-api.md §8): the state store (`store.ts`), stale reads (`stale-reads.ts`) and
+ * The emulated Amberflo API (docs/amberflo-api.md §13): the state store (`store.ts`), stale reads (`stale-reads.ts`) and
  * the route table (`routes/`) behind one request-in, reply-out surface. The HTTP server, the key check and fault
  * injection live in `server.ts`.
  */

@@ -36,7 +36,7 @@ const positive = (value: string): number => {
 
 const program = new Command()
   .name('amberflo-emulator')
-  .description('Local Amberflo API emulator on 127.0.0.1 (amberflo-api.md §8)')
+  .description('Local Amberflo API emulator on 127.0.0.1 (docs/amberflo-api.md §13)')
   .option('--port <port>', 'port to listen on (0: any free port)', integer, 0)
   .requiredOption('--api-key <key>', 'the one X-API-KEY the emulator accepts')
   .option('--seed <n>', 'seed of the fault PRNG', integer, 1)

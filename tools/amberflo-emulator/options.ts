@@ -1,5 +1,5 @@
 /**
- * Every switch of the Amberflo emulator. Each unknown of amberflo-api.md §9 is one switch here, with the default the
+ * Every switch of the Amberflo emulator. Each unknown of docs/amberflo-api.md §13 is one switch here, with the default the
  * documentation considers most likely. The zod schemas double as the validation of the admin API and the CLI.
  */
 import * as z from 'zod';
@@ -100,7 +100,7 @@ export const FaultConfigSchema = z.object({
 export type FaultConfig = z.infer<typeof FaultConfigSchema>;
 export type FaultConfigInput = z.input<typeof FaultConfigSchema>;
 
-/** A catalogue plan, as the account plan list returns it (amberflo-api.md §3.5). */
+/** A catalogue plan, as the account plan list returns it (docs/amberflo-api.md §3). */
 export const PlanSchema = z.looseObject({
   id: z.string().min(1),
   productPlanName: z.string().optional(),
@@ -113,7 +113,7 @@ export type Plan = z.infer<typeof PlanSchema>;
 /** The Default Plan every new customer gets unless `defaultPlanId` says otherwise. */
 export const EMULATOR_DEFAULT_PLAN_ID = 'plan-default';
 
-/** The behaviour switches: one per unknown in amberflo-api.md §9, defaults as documented. */
+/** The behaviour switches: one per unknown in docs/amberflo-api.md §13, defaults as documented. */
 export const EmulatorSwitchesSchema = z.object({
   authFailureStatus: z
     .union([z.literal(401), z.literal(403)])

@@ -1,5 +1,5 @@
 /**
- * The local Amberflo emulator: a node:http server on 127.0.0.1 (amberflo-api.md §8, toolchain.md §4). It checks the
+ * The local Amberflo emulator: a node:http server on 127.0.0.1 (docs/amberflo-api.md §13, toolchain.md §4). It checks the
  * API key on every API route, injects deterministic faults, keeps a request log (`api-request.ts`), and exposes an
  * admin API under the reserved prefix `/_emulator/` (`admin.ts`, no key needed). Only tests, `tools/local/` and CLIs
  * import it: never deployed code.

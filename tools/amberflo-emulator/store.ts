@@ -15,7 +15,7 @@ export type StoredCustomer = {
   createTime: number;
   updateTime: number;
   deleteTime?: number;
-  /** Soft delete (amberflo-api.md §2.7): hidden from reads, the id stays taken. */
+  /** Soft delete (docs/amberflo-api.md §11): hidden from reads, the id stays taken. */
   deleted: boolean;
 };
 

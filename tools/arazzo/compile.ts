@@ -1,5 +1,5 @@
 /**
- * Build time (arazzo.md §1): reads an Arazzo document and its one OpenAPI source, validates it against the
+ * Build time (docs/arazzo.md §1): reads an Arazzo document and its one OpenAPI source, validates it against the
  * Arazzo 1.0 JSON Schema and our semantic rules, and compiles it into a `CompiledDocument`. Every problem is
  * collected with a JSON Pointer location; nothing stops at the first. The parts live in `compile/`.
  */

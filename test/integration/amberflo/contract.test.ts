@@ -34,7 +34,7 @@ const live = env.AMBERFLO_LIVE === '1' && (env.AMBERFLO_API_KEY ?? '') !== '';
 const livePlans = (env.AMBERFLO_LIVE_PLAN_IDS ?? '').split(',').filter((id) => id !== '');
 
 /**
- * One statement of Amberflo's behaviour (amberflo-api.md), run through the typed client against every target:
+ * One statement of Amberflo's behaviour (docs/amberflo-api.md), run through the typed client against every target:
  * the emulator always, the real API when AMBERFLO_LIVE=1 and AMBERFLO_API_KEY are set.
  */
 const defineContract = (name: string, config: ContractConfig, start: () => Promise<Target>) => {

@@ -282,7 +282,7 @@ describe('Amberflo emulator', () => {
     });
   });
 
-  describe('switches for the unknowns of amberflo-api.md §9', () => {
+  describe('switches for the unknowns of docs/amberflo-api.md §13', () => {
     it('answers 403 instead of 401 for a wrong key', async () => {
       // Prepare
       configure({ authFailureStatus: 403 });

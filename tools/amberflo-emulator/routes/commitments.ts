@@ -1,4 +1,4 @@
-/** The customer-commitment endpoints (amberflo-api.md §4): create one (it may assign the plan), list them. */
+/** The customer-commitment endpoints (docs/amberflo-api.md §4): create one (it may assign the plan), list them. */
 import * as z from 'zod';
 import type { StoredCommitment, StoredRelation } from '../store.ts';
 import {
@@ -30,7 +30,7 @@ const TrueupSchema = z.looseObject({
 
 /** The 400 reply for a missing or invalid true-up, or undefined when it is fine. */
 const checkTrueup = ({ switches }: RouteContext, body: CommitmentBody): Reply | undefined => {
-  // The true-up key's casing is unconfirmed (amberflo-api.md §4.2): one switch decides which is accepted.
+  // The true-up key's casing is unconfirmed (docs/amberflo-api.md §4.2): one switch decides which is accepted.
   const keys = switches.trueupKey === 'either' ? ['trueup', 'trueUp'] : [switches.trueupKey];
   const trueupKey = keys.find((key) => body[key] !== undefined);
   if (trueupKey === undefined)

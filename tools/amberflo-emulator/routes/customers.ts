@@ -1,4 +1,4 @@
-/** The customer endpoints (amberflo-api.md §2): create, full-replace update, reads, paging, stage, soft delete. */
+/** The customer endpoints (docs/amberflo-api.md §2): create, full-replace update, reads, paging, stage, soft delete. */
 import * as z from 'zod';
 import type { StoredCustomer } from '../store.ts';
 import {
@@ -58,7 +58,7 @@ export const createCustomer: Handler = (context, request) => {
   if ('reply' in parsed) return parsed.reply;
   const body = parsed.data;
   if (store.customers().has(body.customerId)) {
-    // A deleted id cannot be created again either (amberflo-api.md §2.7, probably).
+    // A deleted id cannot be created again either (docs/amberflo-api.md §11, probably).
     return error(
       switches.duplicateCustomerStatus,
       `Invalid request: customer ${body.customerId} already exists`,
@@ -103,7 +103,7 @@ export const updateCustomer: Handler = (context, request) => {
     if (mode === 'create') return createCustomer(context, request, []);
     return error(Number(mode), `Customer ${body.customerId} not found`);
   }
-  // Full replace: omitted fields are cleared, traits included (amberflo-api.md §2.5).
+  // Full replace: omitted fields are cleared, traits included (docs/amberflo-api.md §11).
   const replaced: StoredCustomer = {
     ...clone(body),
     id: body.customerId,

@@ -1,4 +1,4 @@
-/** The customer-pricing endpoints (amberflo-api.md §3): assign a plan, the current one, the history, a change. */
+/** The customer-pricing endpoints (docs/amberflo-api.md §3): assign a plan, the current one, the history, a change. */
 import * as z from 'zod';
 import {
   clone,

@@ -1,6 +1,6 @@
 /**
  * The route table: every emulated endpoint as method, path template and handler, and the matching of a request onto
- * it. The commitment path is a switch (amberflo-api.md §4), so the table is built per request.
+ * it. The commitment path is a switch (docs/amberflo-api.md §4), so the table is built per request.
  */
 import type { EmulatorSwitches } from '../options.ts';
 import { createCommitment, listCommitments } from './commitments.ts';

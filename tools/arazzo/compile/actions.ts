@@ -109,7 +109,7 @@ export const compileActions = (
   return result;
 };
 
-/** Step actions first; inherited ones only when the step does not redefine the name (arazzo.md §6). */
+/** Step actions first; inherited ones only when the step does not redefine the name (docs/arazzo.md §6). */
 export const mergeActions = (
   own: readonly CompiledAction[],
   inherited: readonly CompiledAction[],
