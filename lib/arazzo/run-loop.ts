@@ -61,6 +61,7 @@ const close = (execution: Execution, attempt: Attempt, outcome: StepOutcome): vo
 
 const onSuccess = (execution: Execution, attempt: Attempt): Next => {
   const { run, step } = execution;
+  run.lastFailure = undefined;
   const outputs: Record<string, unknown> = {};
   for (const [name, expression] of step.outputs) {
     const value = evaluateExpression(expression, attempt.scope);
@@ -111,6 +112,7 @@ const followGoto = async (
     close(execution, attempt, 'failure');
     return failRun(run, step.stepId, failure.reason, statusCode, failure.extra);
   }
+  run.lastGotoFailure = run.lastFailure;
   run.handledFailures.push(
     classifyStepFailure(run, step.stepId, failure.reason, statusCode, failure.extra),
   );
@@ -189,7 +191,7 @@ const stopBeforeAttempt = (execution: Execution): RunResult | undefined => {
       reason: 'step-budget' as const,
       statusCode: record.statusCode,
     };
-    return giveUpRun(run, 'step-budget', fallback);
+    return giveUpRun(run, 'step-budget', fallback, run.lastFailure ?? run.lastGotoFailure);
   }
   if (run.signal.aborted || run.settings.now() >= run.deadline) {
     record.ms = run.settings.now() - execution.started;
