@@ -144,14 +144,15 @@ const onFailure = async (execution: Execution, attempt: Attempt): Promise<Next> 
   const { settings } = run;
   const { response, bodyText, sendError, schemaIssues } = attempt;
   const reason: FailureReason = attempt.reason ?? 'criteria';
+  const retryAfterMs = parseRetryAfterMs(response.headers['retry-after'], settings.now());
   run.lastFailure = {
     stepId: step.stepId,
     reason,
     statusCode: response.statusCode,
     ...(bodyText === undefined ? {} : { bodyText }),
     ...(sendError === undefined ? {} : { error: sendError }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   };
-  const retryAfterMs = parseRetryAfterMs(response.headers['retry-after'], settings.now());
   const choice = chooseFailureAction(step.onFailure, {
     scope: attempt.scope,
     statusCode: response.statusCode,
@@ -165,6 +166,7 @@ const onFailure = async (execution: Execution, attempt: Attempt): Promise<Next> 
     ...(bodyText === undefined ? {} : { bodyText }),
     ...(sendError === undefined ? {} : { error: sendError }),
     ...(schemaIssues === undefined ? {} : { issues: schemaIssues }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   };
   const chosen = choice.action;
   if (chosen === undefined || chosen.type === 'end') {

@@ -12,6 +12,7 @@ export type FailureExtra = {
   readonly bodyText?: string;
   readonly error?: unknown;
   readonly issues?: readonly string[];
+  readonly retryAfterMs?: number;
 };
 
 export const finishRun = (
@@ -67,6 +68,7 @@ export const classifyStepFailure = (
   statusCode,
   reason,
   ...classify(run, { ...extra, reason, statusCode }),
+  ...(extra.retryAfterMs === undefined ? {} : { retryAfterMs: extra.retryAfterMs }),
 });
 
 export const failRun = (
@@ -95,5 +97,6 @@ export const giveUpRun = (
     statusCode: cause.statusCode,
     reason: last === undefined ? fallback.reason : reason,
     ...classify(run, cause),
+    ...(cause.retryAfterMs === undefined ? {} : { retryAfterMs: cause.retryAfterMs }),
   });
 };

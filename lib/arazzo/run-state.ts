@@ -30,6 +30,7 @@ export type AttemptFailure = {
   readonly statusCode: number | null;
   readonly bodyText?: string;
   readonly error?: unknown;
+  readonly retryAfterMs?: number;
 };
 
 export type RunState = {

@@ -67,6 +67,7 @@ describe('failure gotos (a failed write going back to its read)', () => {
       statusCode: 429,
       reason: 'criteria',
       code: 'HTTP_429',
+      retryAfterMs: 2_000,
     });
   });
 
