@@ -372,8 +372,9 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
         detail: 'deadline reached before the request',
       });
     }
-    // A timeout shortened by our deadline says nothing about Amberflo: it may simply have needed the full time.
-    const cutByDeadline = timeoutMs < ownTimeoutMs;
+    // A timeout the deadline bounds says nothing about Amberflo: it may simply have needed the full time. The
+    // interpreter passes a timeout it already cut to the deadline, so "bounded" includes "equal".
+    const cutByDeadline = remaining <= ownTimeoutMs;
     // One signal bounds the whole exchange, the body read included (ky's own timeout stops at the headers).
     const timeoutSignal = AbortSignal.timeout(timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal;

@@ -136,13 +136,17 @@ describe('the HTTP layer within Amberflo limits (emulator on loopback)', () => {
       minRequestMs: 100,
       circuit: { threshold: 1 },
     }).http;
-    emulator.failNext('GET /customers', 'hang', 2);
-    // Act
+    emulator.failNext('GET /customers', 'hang', 3);
+    // Act: the second call passes a timeout already cut to its deadline, as the workflow interpreter does.
     const first = await outcome(cutByDeadline.request(read, { deadline: Date.now() + 300 }));
-    const second = await outcome(ownTimeout.request(read));
+    const deadline = Date.now() + 300;
+    const second = await outcome(
+      cutByDeadline.request(read, { deadline, timeoutMs: deadline - Date.now() }),
+    );
+    const third = await outcome(ownTimeout.request(read));
     // Assess
-    expect([first, second]).toEqual(['failed', 'failed']);
-    expect(emulator.requestLog()).toHaveLength(2);
+    expect([first, second, third]).toEqual(['failed', 'failed', 'failed']);
+    expect(emulator.requestLog()).toHaveLength(3);
     expect(cutByDeadline.circuit.state()).toBe('closed');
     expect(ownTimeout.circuit.state()).toBe('open');
   });
