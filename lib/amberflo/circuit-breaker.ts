@@ -36,7 +36,7 @@ export type CircuitBreaker = {
    * The answer of a call that `tryEnter` let through: `unavailable` counts toward opening, anything else closes
    * (the probe's, or a late answer of a call let through before the circuit opened: both show Amberflo answers).
    */
-  readonly record: (unavailable: boolean, ticket?: CircuitTicket) => void;
+  readonly record: (unavailable: boolean) => void;
   /**
    * The entered call ended without an answer that says anything about Amberflo (our own abort). Only the probe's
    * ticket frees the probe slot: a stale call ending must not let a second probe start beside the first.

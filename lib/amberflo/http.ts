@@ -404,7 +404,7 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
         ...(init.json === undefined ? {} : { json: init.json }),
       });
       answered = true;
-      circuit.record(isUnavailableStatus(response.status), ticket);
+      circuit.record(isUnavailableStatus(response.status));
       const pauseMs = pauseOf(response.status, response.headers, maxPauseMs);
       if (pauseMs !== undefined && options.requestsPerSecond !== undefined) {
         budget.pause(pauseMs);
@@ -422,7 +422,7 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
           failure?.kind === 'oversize' ||
           (failure?.kind === 'timeout' && cutByDeadline);
         if (ours) circuit.release(ticket);
-        else circuit.record(true, ticket);
+        else circuit.record(true);
       }
       if (isAppError(thrown)) throw thrown;
       const fresh = { ...context, secrets: knownSecrets() };
