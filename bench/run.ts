@@ -145,7 +145,7 @@ add(
 );
 
 console.log('Outage: time-scaled outage with redelivery backoff…');
-const outage = await runOutageBenchmark({ signups: 200, outageSeconds: 10 });
+const outage = await runOutageBenchmark({ signups: 200, outageSeconds: 30 });
 add(
   `Outage (${outage.outageSeconds} s, time-scaled): dead letters (${outage.provisioned} of ${outage.signups} provisioned)`,
   String(outage.deadLetters),

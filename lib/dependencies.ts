@@ -63,7 +63,7 @@ const reportHttpEvent = (logger: Logger, metrics: Metrics) => (event: AmberfloHt
       });
       return;
     case 'circuit-closed':
-      logger.info('Amberflo circuit closed: a probe was answered');
+      logger.info('Amberflo circuit closed: Amberflo answered again');
       return;
   }
 };

@@ -21,13 +21,27 @@ export type CircuitBreakerOptions = {
   readonly onEvent?: (event: CircuitEvent) => void;
 };
 
+/** What `tryEnter` hands a call it lets through; the probe's ticket is the only one that settles the probe. */
+export type CircuitTicket = { readonly probe: boolean };
+
 export type CircuitBreaker = {
-  /** True when a call may go out now; in half-open, only the first caller gets true until its answer is known. */
-  readonly tryEnter: () => boolean;
-  /** The answer of a call that `tryEnter` let through: `unavailable` counts toward opening, anything else closes. */
+  /**
+   * A ticket when a call may go out now, else undefined; in half-open, only the first caller gets one until its
+   * answer is known.
+   */
+  readonly tryEnter: () => CircuitTicket | undefined;
+  /** Whether the call holding `ticket` may still go out (the circuit opened while it waited for its token). */
+  readonly admits: (ticket: CircuitTicket) => boolean;
+  /**
+   * The answer of a call that `tryEnter` let through: `unavailable` counts toward opening, anything else closes
+   * (the probe's, or a late answer of a call let through before the circuit opened: both show Amberflo answers).
+   */
   readonly record: (unavailable: boolean) => void;
-  /** The entered call ended without an answer that says anything about Amberflo (our own abort). */
-  readonly release: () => void;
+  /**
+   * The entered call ended without an answer that says anything about Amberflo (our own abort). Only the probe's
+   * ticket frees the probe slot: a stale call ending must not let a second probe start beside the first.
+   */
+  readonly release: (ticket?: CircuitTicket) => void;
   readonly state: () => CircuitState;
   /** Epoch ms when an open circuit lets its probe through. */
   readonly openUntil: () => number;
@@ -45,10 +59,10 @@ export const createCircuitBreaker = (options: CircuitBreakerOptions = {}): Circu
   let failures = 0;
   let openUntil = 0;
   let state: CircuitState = 'closed';
-  let probing = false;
+  let probe: CircuitTicket | undefined;
   let waiters: (() => void)[] = [];
   const settleProbe = (): void => {
-    probing = false;
+    probe = undefined;
     const settled = waiters;
     waiters = [];
     for (const resolve of settled) resolve();
@@ -63,13 +77,14 @@ export const createCircuitBreaker = (options: CircuitBreakerOptions = {}): Circu
 
   return {
     tryEnter: () => {
-      if (threshold === 0 || state === 'closed') return true;
-      if (state === 'open' && now() < openUntil) return false;
+      if (threshold === 0 || state === 'closed') return { probe: false };
+      if (state === 'open' && now() < openUntil) return undefined;
       state = 'half-open';
-      if (probing) return false;
-      probing = true;
-      return true;
+      if (probe !== undefined) return undefined;
+      probe = { probe: true };
+      return probe;
     },
+    admits: (ticket) => threshold === 0 || state === 'closed' || ticket === probe,
     record: (unavailable) => {
       if (threshold === 0) return;
       if (unavailable) {
@@ -84,11 +99,13 @@ export const createCircuitBreaker = (options: CircuitBreakerOptions = {}): Circu
         options.onEvent?.({ type: 'circuit-closed' });
       }
     },
-    release: () => {
-      if (state === 'half-open') settleProbe();
+    release: (ticket) => {
+      if (ticket !== undefined && ticket === probe) settleProbe();
     },
     probeSettled: () =>
-      probing ? new Promise<void>((resolve) => waiters.push(resolve)) : Promise.resolve(),
+      probe !== undefined
+        ? new Promise<void>((resolve) => waiters.push(resolve))
+        : Promise.resolve(),
     state: () => state,
     openUntil: () => openUntil,
   };

@@ -25,6 +25,7 @@ import {
   type CircuitBreaker,
   type CircuitBreakerOptions,
   type CircuitEvent,
+  type CircuitTicket,
   createCircuitBreaker,
 } from './circuit-breaker.ts';
 import {
@@ -58,6 +59,12 @@ export type AmberfloHttpOptions = {
   readonly requestsPerSecond?: number;
   /** Longest pause a 429 or a 503 with Retry-After imposes on the whole bucket. Default 30 000 ms. */
   readonly maxPauseMs?: number;
+  /**
+   * The least time a request needs to be worth sending (ms; default 1 000, never more than `timeoutMs`): a request
+   * that cannot start with this much left before the caller's deadline is refused unsent, since its answer would
+   * likely be lost (a write done, its result unknown).
+   */
+  readonly minRequestMs?: number;
   /** The circuit breaker's threshold and cool-down. Undefined, or threshold 0: no breaker. */
   readonly circuit?: Omit<CircuitBreakerOptions, 'onEvent' | 'now'>;
   /** What the layer did to live within Amberflo's limits: for metrics and logs. Must not throw. */
@@ -73,6 +80,8 @@ export type AmberfloHttpEvent =
 
 /** Default cap of one backpressure pause. */
 export const DEFAULT_MAX_PAUSE_MS = 30_000;
+/** Default least time worth sending a request with. */
+export const DEFAULT_MIN_REQUEST_MS = 1_000;
 /** Pause after a 429 that names no Retry-After. */
 const PAUSE_WITHOUT_RETRY_AFTER_MS = 1_000;
 
@@ -202,6 +211,7 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
     }
   };
   const maxPauseMs = options.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS;
+  const minRequestMs = Math.min(options.minRequestMs ?? DEFAULT_MIN_REQUEST_MS, options.timeoutMs);
   const budget = createTokenBucket({ ratePerSecond: options.requestsPerSecond });
   const circuit = createCircuitBreaker({ threshold: 0, ...options.circuit, onEvent: emit });
 
@@ -240,17 +250,20 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
   });
 
   /**
-   * True when the circuit lets the call through. While a probe is in flight, callers wait for its answer (until
-   * their deadline or signal) rather than fail: a recovered Amberflo then gets them all, at the budget's pace.
+   * The circuit's ticket when it lets the call through. While a probe is in flight, callers wait for its answer
+   * (until their deadline or signal) rather than fail: a recovered Amberflo then gets them all, at the budget's pace.
    */
-  const enterCircuit = async (callOptions: AmberfloCallOptions): Promise<boolean> => {
+  const enterCircuit = async (
+    callOptions: AmberfloCallOptions,
+  ): Promise<CircuitTicket | undefined> => {
     // Bounded: each pass waits for one probe to settle, and the deadline or signal ends the wait.
     for (let pass = 0; pass < 100; pass++) {
-      if (circuit.tryEnter()) return true;
-      if (circuit.state() !== 'half-open') return false;
+      const ticket = circuit.tryEnter();
+      if (ticket !== undefined) return ticket;
+      if (circuit.state() !== 'half-open') return undefined;
       const remaining =
         callOptions.deadline === undefined ? options.timeoutMs : callOptions.deadline - Date.now();
-      if (remaining <= 0 || callOptions.signal?.aborted) return false;
+      if (remaining <= 0 || callOptions.signal?.aborted) return undefined;
       let stop = (): void => {};
       await Promise.race([
         circuit.probeSettled(),
@@ -268,29 +281,38 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
       ]);
       stop();
     }
-    return false;
+    return undefined;
   };
 
-  /** Waits for the circuit and a token; throws a refusal (no request made) when either says no. */
+  const circuitRefusal = (context: { secrets: readonly string[]; step?: string }) => {
+    emit({ type: 'refused', reason: 'circuit' });
+    return refusal(
+      transportError('not sent', {
+        ...context,
+        detail: 'circuit open after consecutive failures',
+      }),
+    );
+  };
+
+  /**
+   * Waits for the circuit and a token, and returns the circuit's ticket; throws a refusal (no request made) when
+   * either says no, or when the circuit opened while the call waited for its token.
+   */
   const admit = async (
     callOptions: AmberfloCallOptions,
     context: { secrets: readonly string[]; step?: string },
-  ): Promise<void> => {
-    if (!(await enterCircuit(callOptions))) {
-      emit({ type: 'refused', reason: 'circuit' });
-      throw refusal(
-        transportError('not sent', {
-          ...context,
-          detail: 'circuit open after consecutive failures',
-        }),
-      );
-    }
+  ): Promise<CircuitTicket> => {
+    const ticket = await enterCircuit(callOptions);
+    if (ticket === undefined) throw circuitRefusal(context);
+    // A token is useful only if the request can still get its minimum time before the deadline.
+    const latestStart =
+      callOptions.deadline === undefined ? undefined : callOptions.deadline - minRequestMs;
     const granted = await budget.acquire({
-      ...(callOptions.deadline === undefined ? {} : { deadline: callOptions.deadline }),
+      ...(latestStart === undefined ? {} : { deadline: latestStart }),
       ...(callOptions.signal === undefined ? {} : { signal: callOptions.signal }),
     });
     if (!granted.granted) {
-      circuit.release();
+      circuit.release(ticket);
       if (granted.reason === 'aborted')
         throw transportError('aborted', { ...context, detail: 'while waiting for the budget' });
       emit({ type: 'refused', reason: 'budget' });
@@ -302,6 +324,12 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
       );
     }
     if (granted.waitedMs > 0) emit({ type: 'paced', waitedMs: granted.waitedMs });
+    // Calls queued for a token before the circuit opened must not go out after it did.
+    if (!circuit.admits(ticket)) {
+      circuit.release(ticket);
+      throw circuitRefusal(context);
+    }
+    return ticket;
   };
 
   const call = async (
@@ -320,20 +348,33 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
         detail: 'deadline reached before the request',
       });
     }
-    await admit(callOptions, context);
+    if (callOptions.deadline !== undefined && callOptions.deadline - Date.now() < minRequestMs) {
+      emit({ type: 'refused', reason: 'budget' });
+      throw refusal(
+        transportError('not sent', {
+          ...context,
+          detail: `less than ${minRequestMs} ms left before the deadline`,
+        }),
+      );
+    }
+    const ticket = await admit(callOptions, context);
     const remaining =
       callOptions.deadline === undefined
         ? Number.POSITIVE_INFINITY
         : callOptions.deadline - Date.now();
     // The request's own timeout starts once it may go; the deadline still bounds the whole.
-    const timeoutMs = Math.min(callOptions.timeoutMs ?? options.timeoutMs, remaining);
+    const ownTimeoutMs = callOptions.timeoutMs ?? options.timeoutMs;
+    const timeoutMs = Math.min(ownTimeoutMs, remaining);
     if (timeoutMs <= 0) {
-      circuit.release();
+      circuit.release(ticket);
       throw transportError('timeout', {
         ...context,
         detail: 'deadline reached before the request',
       });
     }
+    // A timeout the deadline bounds says nothing about Amberflo: it may simply have needed the full time. The
+    // interpreter passes a timeout it already cut to the deadline, so "bounded" includes "equal".
+    const cutByDeadline = remaining <= ownTimeoutMs;
     // One signal bounds the whole exchange, the body read included (ky's own timeout stops at the headers).
     const timeoutSignal = AbortSignal.timeout(timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal;
@@ -346,8 +387,10 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
           ? { kind: 'timeout', detail: 'caller deadline' }
           : { kind: 'aborted' };
       }
-      if (timeoutSignal.aborted)
-        return { kind: 'timeout', detail: `no answer within ${timeoutMs} ms` };
+      if (timeoutSignal.aborted) {
+        const why = cutByDeadline ? ' (the caller deadline)' : '';
+        return { kind: 'timeout', detail: `no answer within ${timeoutMs} ms${why}` };
+      }
       return undefined;
     };
     let answered = false;
@@ -373,8 +416,12 @@ export const createAmberfloHttp = (options: AmberfloHttpOptions): AmberfloHttp =
       const failure = isAppError(thrown) ? undefined : failureOf(thrown);
       // Our own abort or deadline says nothing about Amberflo; its timeout or a network failure does.
       if (!answered) {
-        const ours = isAppError(thrown) || callerSignal?.aborted || failure?.kind === 'oversize';
-        if (ours) circuit.release();
+        const ours =
+          isAppError(thrown) ||
+          callerSignal?.aborted ||
+          failure?.kind === 'oversize' ||
+          (failure?.kind === 'timeout' && cutByDeadline);
+        if (ours) circuit.release(ticket);
         else circuit.record(true);
       }
       if (isAppError(thrown)) throw thrown;

@@ -10,7 +10,8 @@ import { type FailureReason, type HttpResponse, isSendRefusal } from './http-por
 import type { PreparedStep } from './prepare.ts';
 import { failRun, giveUpRun } from './run-report.ts';
 import type { RunResult, StepRecord } from './run-result.ts';
-import type { RunState } from './run-state.ts';
+import type { AttemptFailure, RunState } from './run-state.ts';
+import { isTransient } from './select-action.ts';
 
 export type Attempt = {
   /** Epoch ms when the attempt began, for its trace entry. */
@@ -33,6 +34,21 @@ type Sent =
   | { readonly answer: HttpResponse }
   | { readonly reason: FailureReason; readonly sendError: unknown }
   | { readonly stopped: RunResult };
+
+/**
+ * What a refused send (budget, open circuit) reports: the failure of this same step's previous attempt when it was
+ * transient (the refusal only prolongs it), else nothing, so that the refusal is classified itself. An earlier
+ * failure of another step, or one a success has since cleared, says nothing about why this request was not sent.
+ */
+const refusalCause = (run: RunState, step: PreparedStep): AttemptFailure | undefined => {
+  const last = run.lastFailure;
+  if (last === undefined || last.stepId !== step.stepId) return undefined;
+  const transient =
+    last.statusCode === null
+      ? last.reason === 'transport' || last.reason === 'timeout'
+      : isTransient(last.statusCode);
+  return transient ? last : undefined;
+};
 
 const send = async (
   run: RunState,
@@ -66,7 +82,7 @@ const send = async (
         statusCode: null,
         error,
       };
-      return { stopped: giveUpRun(run, 'transport', fallback) };
+      return { stopped: giveUpRun(run, 'transport', fallback, refusalCause(run, step)) };
     }
     const timedOut =
       (error instanceof Error && error.name === 'TimeoutError') ||

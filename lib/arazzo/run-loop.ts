@@ -61,6 +61,7 @@ const close = (execution: Execution, attempt: Attempt, outcome: StepOutcome): vo
 
 const onSuccess = (execution: Execution, attempt: Attempt): Next => {
   const { run, step } = execution;
+  run.lastFailure = undefined;
   const outputs: Record<string, unknown> = {};
   for (const [name, expression] of step.outputs) {
     const value = evaluateExpression(expression, attempt.scope);
@@ -111,6 +112,7 @@ const followGoto = async (
     close(execution, attempt, 'failure');
     return failRun(run, step.stepId, failure.reason, statusCode, failure.extra);
   }
+  run.lastGotoFailure = run.lastFailure;
   run.handledFailures.push(
     classifyStepFailure(run, step.stepId, failure.reason, statusCode, failure.extra),
   );
@@ -142,14 +144,15 @@ const onFailure = async (execution: Execution, attempt: Attempt): Promise<Next> 
   const { settings } = run;
   const { response, bodyText, sendError, schemaIssues } = attempt;
   const reason: FailureReason = attempt.reason ?? 'criteria';
+  const retryAfterMs = parseRetryAfterMs(response.headers['retry-after'], settings.now());
   run.lastFailure = {
     stepId: step.stepId,
     reason,
     statusCode: response.statusCode,
     ...(bodyText === undefined ? {} : { bodyText }),
     ...(sendError === undefined ? {} : { error: sendError }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   };
-  const retryAfterMs = parseRetryAfterMs(response.headers['retry-after'], settings.now());
   const choice = chooseFailureAction(step.onFailure, {
     scope: attempt.scope,
     statusCode: response.statusCode,
@@ -163,6 +166,7 @@ const onFailure = async (execution: Execution, attempt: Attempt): Promise<Next> 
     ...(bodyText === undefined ? {} : { bodyText }),
     ...(sendError === undefined ? {} : { error: sendError }),
     ...(schemaIssues === undefined ? {} : { issues: schemaIssues }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   };
   const chosen = choice.action;
   if (chosen === undefined || chosen.type === 'end') {
@@ -189,7 +193,7 @@ const stopBeforeAttempt = (execution: Execution): RunResult | undefined => {
       reason: 'step-budget' as const,
       statusCode: record.statusCode,
     };
-    return giveUpRun(run, 'step-budget', fallback);
+    return giveUpRun(run, 'step-budget', fallback, run.lastFailure ?? run.lastGotoFailure);
   }
   if (run.signal.aborted || run.settings.now() >= run.deadline) {
     record.ms = run.settings.now() - execution.started;

@@ -12,6 +12,7 @@ export type FailureExtra = {
   readonly bodyText?: string;
   readonly error?: unknown;
   readonly issues?: readonly string[];
+  readonly retryAfterMs?: number;
 };
 
 export const finishRun = (
@@ -67,6 +68,7 @@ export const classifyStepFailure = (
   statusCode,
   reason,
   ...classify(run, { ...extra, reason, statusCode }),
+  ...(extra.retryAfterMs === undefined ? {} : { retryAfterMs: extra.retryAfterMs }),
 });
 
 export const failRun = (
@@ -79,19 +81,22 @@ export const failRun = (
   finishRun(run, 'failed', classifyStepFailure(run, stepId, reason, statusCode, extra));
 
 /**
- * Gives up for `reason` (step budget, a refused send) with the classification of the last failed answer of the
- * run, so that the cause (an HTTP status at a step) is not hidden behind the way the run ended.
+ * Gives up for `reason` (step budget, a refused send) with the classification of `last`, the failed answer that
+ * caused it, so that the cause (an HTTP status at a step) is not hidden behind the way the run ended; without one,
+ * with the classification of `fallback` (the give-up itself).
  */
 export const giveUpRun = (
   run: RunState,
   reason: FailureReason,
   fallback: AttemptFailure,
+  last: AttemptFailure | undefined,
 ): RunResult => {
-  const last = run.lastFailure ?? fallback;
+  const cause = last ?? fallback;
   return finishRun(run, 'failed', {
-    stepId: last.stepId,
-    statusCode: last.statusCode,
-    reason: run.lastFailure === undefined ? fallback.reason : reason,
-    ...classify(run, last),
+    stepId: cause.stepId,
+    statusCode: cause.statusCode,
+    reason: last === undefined ? fallback.reason : reason,
+    ...classify(run, cause),
+    ...(cause.retryAfterMs === undefined ? {} : { retryAfterMs: cause.retryAfterMs }),
   });
 };

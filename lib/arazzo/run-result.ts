@@ -37,6 +37,8 @@ export type RunFailure = {
   /** From the injected classifier, e.g. AMBERFLO_UNAVAILABLE. */
   readonly code: string;
   readonly message: string;
+  /** The failed answer's Retry-After, in ms, when it named one: how long the server asked us to stay away. */
+  readonly retryAfterMs?: number;
 };
 
 /** Which success action ended the run: lets a caller tell apart the document's different `end`s. */

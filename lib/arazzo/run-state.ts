@@ -30,6 +30,7 @@ export type AttemptFailure = {
   readonly statusCode: number | null;
   readonly bodyText?: string;
   readonly error?: unknown;
+  readonly retryAfterMs?: number;
 };
 
 export type RunState = {
@@ -50,7 +51,10 @@ export type RunState = {
   readonly handledFailures: RunFailure[];
   executions: number;
   failureGotos: number;
+  /** The failure of the latest attempt, cleared when a step succeeds: a recovered failure is no cause. */
   lastFailure: AttemptFailure | undefined;
+  /** The failure that last sent the flow back by a failure goto: the cause of a loop the step budget ends. */
+  lastGotoFailure: AttemptFailure | undefined;
 };
 
 const NEVER_ABORTED = new AbortController().signal;
@@ -82,6 +86,7 @@ export const createRunState = (
     executions: 0,
     failureGotos: 0,
     lastFailure: undefined,
+    lastGotoFailure: undefined,
   };
 };
 

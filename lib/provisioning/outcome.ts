@@ -45,6 +45,8 @@ export type WorkflowFailure = {
   readonly reason?: string | undefined;
   readonly code?: string | undefined;
   readonly message?: string | undefined;
+  /** The failed answer's Retry-After (ms): kept as `retryAfterSeconds` for the redelivery delay. */
+  readonly retryAfterMs?: number | undefined;
 };
 
 /** What to do with a record that failed. */
@@ -68,6 +70,9 @@ export const fromWorkflowFailure = (failure: WorkflowFailure): AppError => {
   const details: ErrorDetails = {
     ...(failure.stepId ? { step: failure.stepId } : {}),
     ...(typeof failure.statusCode === 'number' ? { httpStatus: failure.statusCode } : {}),
+    ...(typeof failure.retryAfterMs === 'number'
+      ? { retryAfterSeconds: Math.ceil(failure.retryAfterMs / 1000) }
+      : {}),
   };
   const where = failure.stepId ? ` at ${failure.stepId}` : '';
   const message = short(

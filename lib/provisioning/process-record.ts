@@ -47,9 +47,15 @@ const deferRedelivery = async (
   record: SQSRecord,
   receiveCount: number,
   deps: ProvisioningDependencies,
+  error: AppError,
   logFields: Record<string, unknown>,
 ): Promise<number | undefined> => {
-  const delaySeconds = redeliveryDelaySeconds(receiveCount, deps.config.redelivery);
+  const delaySeconds = redeliveryDelaySeconds(
+    receiveCount,
+    deps.config.redelivery,
+    Math.random,
+    error.details.retryAfterSeconds,
+  );
   if (delaySeconds === undefined) return undefined;
   try {
     await deps.redelivery.defer(record, delaySeconds);
@@ -74,7 +80,7 @@ const leaveForRedelivery = async (
   logFields: Record<string, unknown>,
 ): Promise<never> => {
   deps.metrics.addMetric(METRICS.retried, MetricUnit.Count, 1);
-  const delaySeconds = await deferRedelivery(record, receiveCount, deps, logFields);
+  const delaySeconds = await deferRedelivery(record, receiveCount, deps, error, logFields);
   deps.logger.warn(`Provisioning failed, left for redelivery: ${error.message}`, {
     ...logFields,
     ...(delaySeconds === undefined ? {} : { redeliveryDelaySeconds: delaySeconds }),

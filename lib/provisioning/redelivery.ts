@@ -15,21 +15,21 @@ export type RedeliveryBackoff = { readonly baseSeconds: number; readonly maxSeco
 
 /**
  * Whole seconds until the record should come back after its `receiveCount`-th receive failed; undefined when the
- * backoff is off (`baseSeconds` 0). `random` is uniform in [0, 1).
+ * backoff is off (`baseSeconds` 0). The failed answer's `retryAfterSeconds` is a floor (Amberflo asked us to stay
+ * away that long), still capped by `maxSeconds`. `random` is uniform in [0, 1).
  */
 export const redeliveryDelaySeconds = (
   receiveCount: number,
   backoff: RedeliveryBackoff,
   random: () => number = Math.random,
+  retryAfterSeconds?: number,
 ): number | undefined => {
   if (backoff.baseSeconds <= 0) return undefined;
-  const exponential = Math.min(
-    backoff.maxSeconds,
-    MAX_VISIBILITY_TIMEOUT_SECONDS,
-    backoff.baseSeconds * 2 ** Math.max(0, receiveCount - 1),
-  );
+  const cap = Math.min(backoff.maxSeconds, MAX_VISIBILITY_TIMEOUT_SECONDS);
+  const exponential = Math.min(cap, backoff.baseSeconds * 2 ** Math.max(0, receiveCount - 1));
   // Rounded up, so that no delay is ever shorter than 80 % of its step.
-  return Math.max(1, Math.ceil(exponential * (1 - REDELIVERY_JITTER * random())));
+  const jittered = Math.max(1, Math.ceil(exponential * (1 - REDELIVERY_JITTER * random())));
+  return Math.min(cap, Math.max(jittered, Math.ceil(retryAfterSeconds ?? 0)));
 };
 
 /** Changes when a received record becomes visible again. */

@@ -15,8 +15,10 @@ import type { RunProvisionWorkflow } from './provision-account.ts';
 /** Step executions one run may take, retries included (docs/arazzo.md §15: 21 in the worst case). */
 const MAX_STEPS = 25;
 /**
- * Failed writes that may go back to their read within one run. With it, a write that keeps failing costs at most
- * three POSTs per delivery (the first try and two more after a wait); the rest is left to redelivery backoff.
+ * Gotos after a transient failure that one run may follow (the interpreter's generic bound on read→write loops). The
+ * provisioning workflow has none today: a write is never repeated within a delivery (README "No write twice in a
+ * run"), so an uncertain write ends the run and redelivery backoff decides when it is tried again. The bound only
+ * guards a future document that adds such a goto.
  */
 export const MAX_WRITE_RETRY_CYCLES = 2;
 /** First wait before a failed write's read is repeated, when Amberflo named no Retry-After; doubles each time. */

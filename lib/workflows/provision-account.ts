@@ -148,6 +148,7 @@ export type StepFailureView = {
   readonly reason?: string | undefined;
   readonly code?: string | undefined;
   readonly message?: string | undefined;
+  readonly retryAfterMs?: number | undefined;
 };
 
 const asText = (value: unknown): string | undefined =>

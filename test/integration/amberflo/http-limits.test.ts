@@ -90,6 +90,66 @@ describe('the HTTP layer within Amberflo limits (emulator on loopback)', () => {
       'circuit-closed',
     ]);
   });
+
+  const outcome = (pending: Promise<unknown>) =>
+    pending.then(
+      () => 'sent',
+      (thrown: unknown) =>
+        (thrown as { sendRefused?: boolean }).sendRefused === true ? 'refused' : 'failed',
+    );
+
+  it('refuses the calls still waiting for a token once the circuit opened', async () => {
+    // Prepare: 4 requests/s, so that the circuit opens (two 500s) while six calls still wait for their tokens.
+    const { http } = createHttp({
+      requestsPerSecond: 4,
+      circuit: { threshold: 2, coolDownMs: 60_000 },
+    });
+    emulator.failNext('GET /customers', 'error-500', 8);
+    // Act
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () => outcome(http.request(read))),
+    );
+    // Assess
+    expect(emulator.requestLog()).toHaveLength(2);
+    expect(outcomes.filter((result) => result === 'refused')).toHaveLength(6);
+    expect(http.circuit.state()).toBe('open');
+  });
+
+  it('refuses unsent a request whose token would leave it less than its minimum time', async () => {
+    // Prepare: one request per second, its token spent; the next token comes 1 s later, 0.5 s before the deadline.
+    const { http, events } = createHttp({ requestsPerSecond: 1, minRequestMs: 1_000 });
+    await http.request(read);
+    // Act
+    const late = await outcome(http.request(read, { deadline: Date.now() + 1_500 }));
+    const short = await outcome(http.request(read, { deadline: Date.now() + 600 }));
+    // Assess
+    expect([late, short]).toEqual(['refused', 'refused']);
+    expect(emulator.requestLog()).toHaveLength(1);
+    expect(events.filter((event) => event.type === 'refused')).toHaveLength(2);
+  });
+
+  it('does not count a timeout cut short by the caller’s deadline against Amberflo', async () => {
+    // Prepare: the answer hangs; one call times out on its own timeout, the other on the caller's deadline.
+    const cutByDeadline = createHttp({ minRequestMs: 100, circuit: { threshold: 1 } }).http;
+    const ownTimeout = createHttp({
+      timeoutMs: 300,
+      minRequestMs: 100,
+      circuit: { threshold: 1 },
+    }).http;
+    emulator.failNext('GET /customers', 'hang', 3);
+    // Act: the second call passes a timeout already cut to its deadline, as the workflow interpreter does.
+    const first = await outcome(cutByDeadline.request(read, { deadline: Date.now() + 300 }));
+    const deadline = Date.now() + 300;
+    const second = await outcome(
+      cutByDeadline.request(read, { deadline, timeoutMs: deadline - Date.now() }),
+    );
+    const third = await outcome(ownTimeout.request(read));
+    // Assess
+    expect([first, second, third]).toEqual(['failed', 'failed', 'failed']);
+    expect(emulator.requestLog()).toHaveLength(3);
+    expect(cutByDeadline.circuit.state()).toBe('closed');
+    expect(ownTimeout.circuit.state()).toBe('open');
+  });
 });
 
 describe('the emulator’s rate-limit and outage modes', () => {

@@ -154,14 +154,16 @@ describe('createAmberfloHttp', () => {
     const error = await captureError(() =>
       fixture.http.send(
         { method: 'GET', url: `${fixture.emulator.url}/customers?customerId=h`, headers: {} },
-        { signal: new AbortController().signal, timeoutMs: 5_000, deadline: Date.now() + 150 },
+        { signal: new AbortController().signal, timeoutMs: 5_000, deadline: Date.now() + 1_500 },
       ),
     );
     // Assess: the timeout it armed is what remained of the deadline, not the 5 s asked for.
     expect(isAppError(error) && error.code).toBe('AMBERFLO_UNAVAILABLE');
-    const armedMs = Number(/no answer within (\d+) ms/.exec(errorText(error))?.[1]);
+    const armedMs = Number(
+      /no answer within (\d+) ms \(the caller deadline\)/.exec(errorText(error))?.[1],
+    );
     expect(armedMs).toBeGreaterThan(0);
-    expect(armedMs).toBeLessThanOrEqual(150);
+    expect(armedMs).toBeLessThanOrEqual(1_500);
   });
 
   it('sends nothing when the deadline has already passed', async () => {

@@ -63,7 +63,7 @@ describe('circuit breaker logs and metrics (real dependencies, emulator in an ou
       'WARN',
       'Amberflo circuit opened: no calls until the cool-down ends',
     ]);
-    expect(messages).toContainEqual(['INFO', 'Amberflo circuit closed: a probe was answered']);
+    expect(messages).toContainEqual(['INFO', 'Amberflo circuit closed: Amberflo answered again']);
     expect(failed).toBe('AMBERFLO_UNAVAILABLE');
     // The retry that comes after the cool-down is the probe: still down, so the circuit opens a second time.
     expect(metrics.count('AmberfloCircuitOpened')).toBeGreaterThanOrEqual(1);

@@ -12,11 +12,15 @@ import {
 } from './limits-fixture.ts';
 
 /**
- * Time-scaled: an outage of OUTAGE_SECONDS against a redelivery backoff of 1 s doubling to 4 s over 8 receives
- * (at least 0.8 × (1 + 2 + 4 × 5) = 18.4 s of cover), a circuit cool-down of 2 s. Deployed, the same arithmetic
- * reads 60 s doubling to 1 h over 10 receives (README).
+ * Time-scaled, so that only the redelivery backoff can save the signups: the queue alone covers RECEIVES ×
+ * VISIBILITY_SECONDS = 8 s, less than the 12 s outage, so without the backoff every signup is dead-lettered on its
+ * 4th receive during it. The backoff (3 s doubling to 12 s) puts the 4th receive at least 0.8 × (3 + 6 + 12) =
+ * 16.8 s after the first, past the outage. A circuit cool-down of 2 s. Deployed, the same arithmetic reads 60 s
+ * doubling to 1 h over 10 receives against a 180 s visibility timeout (README "Limits and outages").
  */
-const OUTAGE_SECONDS = 6;
+const OUTAGE_SECONDS = 12;
+const RECEIVES = 4;
+const VISIBILITY_SECONDS = 2;
 const SIGNUPS = 20;
 const POLLERS = 2;
 
@@ -27,7 +31,10 @@ describe(`a ${OUTAGE_SECONDS}-second Amberflo outage with redelivery backoff`, (
   let outageEndedAt: number;
 
   beforeAll(async () => {
-    aws = await startLocalAws({ visibilityTimeoutSeconds: 2, redriveMaxReceiveCount: 10 });
+    aws = await startLocalAws({
+      visibilityTimeoutSeconds: VISIBILITY_SECONDS,
+      redriveMaxReceiveCount: RECEIVES + 1,
+    });
     amberflo = await startEmulator();
     for (let index = 0; index < SIGNUPS; index++) {
       await aws.send(accountCreatedFactory({ customerId: `acct-outage-${index}` }));
@@ -38,9 +45,9 @@ describe(`a ${OUTAGE_SECONDS}-second Amberflo outage with redelivery backoff`, (
     containers = startContainers(aws, amberflo, {
       count: POLLERS,
       env: {
-        MAX_RECEIVE_COUNT: '8',
-        RETRY_BACKOFF_BASE_SECONDS: '1',
-        RETRY_BACKOFF_MAX_SECONDS: '4',
+        MAX_RECEIVE_COUNT: String(RECEIVES),
+        RETRY_BACKOFF_BASE_SECONDS: '3',
+        RETRY_BACKOFF_MAX_SECONDS: '12',
       },
       overrides: { circuit: { threshold: 5, coolDownMs: 2_000 } },
     });

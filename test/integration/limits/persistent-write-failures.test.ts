@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createSqsRedelivery } from '../../../lib/provisioning/redelivery.ts';
 import type { AmberfloEmulator } from '../../../tools/amberflo-emulator/server.ts';
 import { accountCreatedFactory } from '../../helpers/factories.ts';
 import { type LocalAws, startLocalAws } from '../../helpers/local-aws.ts';
@@ -32,6 +33,8 @@ const RECEIVES = 3;
  * readPlan, readCommitments, write = 6 + 4 + 4 = 14.
  */
 const CALLS_PER_RECORD = { assignPlan: 10, replacePlan: 10, createCommitment: 14 } as const;
+/** Longer than the backoff's first two steps (1 s and 2 s), so that only a delay honouring it reaches it. */
+const RETRY_AFTER_SECONDS = 3;
 
 describe('a write that keeps answering 429 or 503 (real handler, fauxqs, dynalite, emulator)', () => {
   let aws: LocalAws;
@@ -71,7 +74,7 @@ describe('a write that keeps answering 429 or 503 (real handler, fauxqs, dynalit
       }
       amberflo.setFaults({
         routes: { [route]: status === 429 ? { error429: 1 } : { error503: 1 } },
-        retryAfterSeconds: 1,
+        retryAfterSeconds: RETRY_AFTER_SECONDS,
       });
       const id = await aws.send(
         accountCreatedFactory({
@@ -80,9 +83,19 @@ describe('a write that keeps answering 429 or 503 (real handler, fauxqs, dynalit
         }),
       );
       // Act: the redelivery backoff at a 1 s base spaces the deliveries; the last one dead-letters the record.
+      const delays: number[] = [];
+      const sqsRedelivery = createSqsRedelivery(aws.sqs);
       containers = startContainers(aws, amberflo, {
         count: 1,
         env: { MAX_RECEIVE_COUNT: String(RECEIVES), RETRY_BACKOFF_BASE_SECONDS: '1' },
+        overrides: {
+          redelivery: {
+            defer: async (record, delaySeconds) => {
+              delays.push(delaySeconds);
+              await sqsRedelivery.defer(record, delaySeconds);
+            },
+          },
+        },
       });
       const letters = await waitFor(
         async () =>
@@ -101,8 +114,13 @@ describe('a write that keeps answering 429 or 503 (real handler, fauxqs, dynalit
       const gaps = posts
         .slice(1)
         .map((entry, index) => entry.receivedAt - (posts[index]?.receivedAt ?? 0));
-      // 429 names Retry-After: 1 (the bucket pauses for it); every redelivery waits at least 80 % of 1 s × 2^(n−1).
-      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(status === 429 ? 1_000 : 800);
+      // The 429 names a Retry-After longer than the backoff's steps: each redelivery is delayed by it (the bucket's
+      // pause alone would also space the POSTs, so the delays are what shows the redelivery honouring it). The 503
+      // names none: the backoff's own steps, 1 s and 2 s (jittered down by at most 20 %, rounded up).
+      expect(delays).toEqual(status === 429 ? [3, 3] : [1, 2]);
+      for (const gap of gaps) {
+        expect(gap).toBeGreaterThanOrEqual(status === 429 ? RETRY_AFTER_SECONDS * 1_000 : 800);
+      }
       expect(metadataOf(letters)).toEqual([
         expect.objectContaining({
           code: 'AMBERFLO_UNAVAILABLE',

@@ -19,7 +19,7 @@ describe('createCircuitBreaker', () => {
     });
     // Act
     for (let index = 0; index < 3; index++) {
-      expect(breaker.tryEnter()).toBe(true);
+      expect(breaker.tryEnter()).toBeDefined();
       breaker.record(true);
     }
     const whileOpen = breaker.tryEnter();
@@ -28,9 +28,9 @@ describe('createCircuitBreaker', () => {
     const second = breaker.tryEnter();
     breaker.record(false);
     // Assess
-    expect(whileOpen).toBe(false);
-    expect(probe).toBe(true);
-    expect(second).toBe(false);
+    expect(whileOpen).toBeUndefined();
+    expect(probe).toEqual({ probe: true });
+    expect(second).toBeUndefined();
     expect(breaker.state()).toBe('closed');
     expect(events).toEqual([
       { type: 'circuit-opened', failures: 3, coolDownMs: 1_000 },
@@ -58,7 +58,7 @@ describe('createCircuitBreaker', () => {
     breaker.record(true);
     // Assess
     expect(breaker.state()).toBe('open');
-    expect(breaker.tryEnter()).toBe(false);
+    expect(breaker.tryEnter()).toBeUndefined();
     expect(breaker.openUntil()).toBe(1_000);
   });
 
@@ -68,11 +68,11 @@ describe('createCircuitBreaker', () => {
     const breaker = createCircuitBreaker({ threshold: 1, coolDownMs: 10, now: time.now });
     breaker.record(true);
     time.advance(10);
-    breaker.tryEnter();
+    const probe = breaker.tryEnter();
     // Act
-    breaker.release();
+    breaker.release(probe);
     // Assess
-    expect(breaker.tryEnter()).toBe(true);
+    expect(breaker.tryEnter()).toBeDefined();
   });
 
   it('lets callers wait for the probe in flight instead of failing', async () => {
@@ -87,7 +87,25 @@ describe('createCircuitBreaker', () => {
     breaker.record(false);
     await waiting;
     // Assess
-    expect(breaker.tryEnter()).toBe(true);
+    expect(breaker.tryEnter()).toBeDefined();
+  });
+
+  it('keeps the probe slot when a call let through before the circuit opened ends without an answer', () => {
+    // Prepare
+    const time = clock();
+    const breaker = createCircuitBreaker({ threshold: 1, coolDownMs: 10, now: time.now });
+    const stale = breaker.tryEnter();
+    breaker.record(true);
+    time.advance(10);
+    const probe = breaker.tryEnter();
+    // Act
+    breaker.release(stale);
+    const second = breaker.tryEnter();
+    // Assess
+    expect(probe).toEqual({ probe: true });
+    expect(second).toBeUndefined();
+    expect(probe && breaker.admits(probe)).toBe(true);
+    expect(stale && breaker.admits(stale)).toBe(false);
   });
 
   it('never opens with threshold 0', () => {
@@ -96,6 +114,6 @@ describe('createCircuitBreaker', () => {
     // Act
     for (let index = 0; index < 20; index++) breaker.record(true);
     // Assess
-    expect(breaker.tryEnter()).toBe(true);
+    expect(breaker.tryEnter()).toBeDefined();
   });
 });

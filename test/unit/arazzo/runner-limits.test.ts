@@ -67,6 +67,7 @@ describe('failure gotos (a failed write going back to its read)', () => {
       statusCode: 429,
       reason: 'criteria',
       code: 'HTTP_429',
+      retryAfterMs: 2_000,
     });
   });
 
@@ -113,8 +114,18 @@ describe('failure gotos (a failed write going back to its read)', () => {
 
 describe('a refused send (budget or circuit: no request made)', () => {
   const refusal = Object.assign(new Error('not sent'), { sendRefused: true as const });
+  const again = (condition: string) => [
+    { name: 'again', type: 'retry', retryAfter: 0, retryLimit: 3, criteria: [{ condition }] },
+  ];
+  const runnerOf = (steps: readonly Record<string, unknown>[], send: Send) =>
+    createWorkflowRunner(compileOrFail(documentWith({ steps })), {
+      baseUrl: 'http://127.0.0.1:9/api',
+      send,
+      classify: testClassify,
+      sleep: async () => undefined,
+    });
 
-  it('fails the run at once with the last answer of the run', async () => {
+  it('reports the refusal at its own step, not an earlier failure of another step', async () => {
     // Prepare
     let posts = 0;
     const send: Send = async (request) => {
@@ -128,26 +139,152 @@ describe('a refused send (budget or circuit: no request made)', () => {
     // Assess
     expect(posts).toBe(1);
     expect(waits).toHaveLength(1);
-    expect(result.failure).toMatchObject({ stepId: 'write', statusCode: 503, code: 'HTTP_503' });
+    expect(result.failure).toMatchObject({
+      stepId: 'read',
+      reason: 'transport',
+      statusCode: null,
+      code: 'NO_ANSWER',
+    });
+    expect(result.handledFailures).toMatchObject([{ stepId: 'write', statusCode: 503 }]);
+  });
+
+  it('does not report a recovered definite failure (a duplicate that its re-check resolved)', async () => {
+    // Prepare: create answers 400, the re-check finds the item, then the next write is refused.
+    const scripted = createScriptedSend([
+      { status: 400, json: { errorMessage: 'exists' } },
+      { status: 200 },
+      { error: refusal },
+    ]);
+    const runner = runnerOf(
+      [
+        {
+          stepId: 'create',
+          operationId: 'createItem',
+          requestBody: { contentType: 'application/json', payload: { a: 1 } },
+          successCriteria: ok200,
+          onFailure: [
+            {
+              name: 'recheck',
+              type: 'goto',
+              stepId: 'recheck',
+              criteria: [{ condition: '$statusCode == 400' }],
+            },
+          ],
+        },
+        { stepId: 'recheck', operationId: 'listItems', successCriteria: ok200 },
+        {
+          stepId: 'assign',
+          operationId: 'putItem',
+          parameters: [{ name: 'itemId', in: 'path', value: 'i1' }],
+          successCriteria: ok200,
+        },
+      ],
+      scripted.send,
+    );
+    // Act
+    const result = await runner.run('wf', {});
+    // Assess
+    expect(scripted.requests.map((request) => request.method)).toEqual(['POST', 'GET', 'PUT']);
+    expect(result.failure).toMatchObject({
+      stepId: 'assign',
+      reason: 'transport',
+      statusCode: null,
+      code: 'NO_ANSWER',
+    });
+  });
+
+  it('reports the same step’s transient answer when its retry is refused', async () => {
+    // Prepare
+    const scripted = createScriptedSend([{ status: 503 }, { error: refusal }]);
+    const runner = runnerOf(
+      [
+        {
+          stepId: 'read',
+          operationId: 'listItems',
+          successCriteria: ok200,
+          onFailure: again('$statusCode == 503'),
+        },
+      ],
+      scripted.send,
+    );
+    // Act
+    const result = await runner.run('wf', {});
+    // Assess
+    expect(scripted.requests).toHaveLength(2);
+    expect(result.failure).toMatchObject({
+      stepId: 'read',
+      reason: 'transport',
+      statusCode: 503,
+      code: 'HTTP_503',
+    });
+  });
+
+  it('reports the refusal when the same step’s previous answer was definite', async () => {
+    // Prepare
+    const scripted = createScriptedSend([{ status: 404 }, { error: refusal }]);
+    const runner = runnerOf(
+      [
+        {
+          stepId: 'read',
+          operationId: 'listItems',
+          successCriteria: ok200,
+          onFailure: again('$statusCode == 404'),
+        },
+      ],
+      scripted.send,
+    );
+    // Act
+    const result = await runner.run('wf', {});
+    // Assess
+    expect(result.failure).toMatchObject({ stepId: 'read', statusCode: null, code: 'NO_ANSWER' });
+  });
+
+  it('forgets a transient failure once its step succeeded', async () => {
+    // Prepare: read 503, read 200, write 200 going back to read, read refused.
+    const scripted = createScriptedSend([
+      { status: 503 },
+      { status: 200 },
+      { status: 200 },
+      { error: refusal },
+    ]);
+    const runner = runnerOf(
+      [
+        {
+          stepId: 'read',
+          operationId: 'listItems',
+          successCriteria: ok200,
+          onFailure: again('$statusCode == 503'),
+        },
+        {
+          stepId: 'write',
+          operationId: 'createItem',
+          requestBody: { contentType: 'application/json', payload: { a: 1 } },
+          successCriteria: ok200,
+          onSuccess: [{ name: 'back', type: 'goto', stepId: 'read' }],
+        },
+      ],
+      scripted.send,
+    );
+    // Act
+    const result = await runner.run('wf', {});
+    // Assess
+    expect(scripted.requests).toHaveLength(4);
+    expect(result.failure).toMatchObject({ stepId: 'read', statusCode: null, code: 'NO_ANSWER' });
   });
 
   it('fails with the refusal itself, without retrying, when nothing was answered yet', async () => {
     // Prepare
     const scripted = createScriptedSend([{ error: refusal }]);
-    const runner = createWorkflowRunner(
-      compileOrFail(
-        documentWith({
-          steps: [
-            {
-              stepId: 'read',
-              operationId: 'listItems',
-              successCriteria: ok200,
-              onFailure: [{ name: 'again', type: 'retry', retryAfter: 0, retryLimit: 3 }],
-            },
-          ],
-        }),
-      ),
-      { baseUrl: 'http://127.0.0.1:9/api', send: scripted.send, classify: testClassify },
+    const runner = runnerOf(
+      [
+        {
+          stepId: 'read',
+          operationId: 'listItems',
+          successCriteria: ok200,
+          onFailure: again('$statusCode == null'),
+        },
+      ],
+      scripted.send,
     );
     // Act
     const result = await runner.run('wf', {});

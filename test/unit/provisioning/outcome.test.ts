@@ -124,6 +124,18 @@ describe('fromWorkflowFailure', () => {
     expect(error).toBeInstanceOf(expected);
   });
 
+  it('keeps the failed answer’s Retry-After as whole seconds, rounded up', () => {
+    // Act
+    const error = fromWorkflowFailure({
+      code: 'AMBERFLO_UNAVAILABLE',
+      stepId: 'assignPlan',
+      statusCode: 429,
+      retryAfterMs: 1_500,
+    });
+    // Assess
+    expect(error.details).toMatchObject({ step: 'assignPlan', retryAfterSeconds: 2 });
+  });
+
   it('carries the step and HTTP status into the details', () => {
     // Act
     const error = fromWorkflowFailure({

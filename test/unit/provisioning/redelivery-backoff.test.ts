@@ -47,6 +47,19 @@ describe('redelivery backoff in processRecord', () => {
     },
   );
 
+  it('delays by the Retry-After of the failure when it is longer than the backoff step', async () => {
+    // Prepare: receive 1 backs off 8 to 10 s; Amberflo asked for 30 s.
+    const { deps, record, deferred } = failingWith(
+      BACKOFF,
+      new AmberfloUnavailableError('HTTP 429', { httpStatus: 429, retryAfterSeconds: 30 }),
+      '1',
+    );
+    // Act
+    await expect(processRecord(record, deps, runOptions())).rejects.toThrow('HTTP 429');
+    // Assess
+    expect(deferred.map((entry) => entry.delaySeconds)).toEqual([30]);
+  });
+
   it('still reports the record failed when the visibility change fails', async () => {
     // Prepare
     const { deps, record } = failingWith(BACKOFF, new AmberfloUnavailableError('HTTP 503'), '1');

@@ -41,6 +41,16 @@ describe('redeliveryDelaySeconds', () => {
     expect(capped).toBe(43_200);
     expect(off).toBeUndefined();
   });
+
+  it('waits at least the Retry-After Amberflo named, within the maximum', () => {
+    // Act
+    const longer = redeliveryDelaySeconds(1, { baseSeconds: 1, maxSeconds: 8 }, () => 0, 5);
+    const fractional = redeliveryDelaySeconds(1, { baseSeconds: 1, maxSeconds: 8 }, () => 0, 2.5);
+    const capped = redeliveryDelaySeconds(1, { baseSeconds: 1, maxSeconds: 8 }, () => 0, 30);
+    const shorter = redeliveryDelaySeconds(3, { baseSeconds: 1, maxSeconds: 8 }, () => 0, 1);
+    // Assess
+    expect([longer, fractional, capped, shorter]).toEqual([5, 3, 8, 4]);
+  });
 });
 
 describe('queueUrlFromArn', () => {
