@@ -1,5 +1,5 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../../lib/config.ts';
 import {
   FAILURE_ATTRIBUTE,
@@ -45,6 +45,8 @@ describe('the handler behind the local event source mapping', () => {
   });
 
   beforeEach(async () => {
+    // These tests assert on no metric: metrics off keeps their EMF lines out of the test run's output.
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
     await aws.reset();
     amberflo.reset();
     invocations = [];
@@ -53,6 +55,8 @@ describe('the handler behind the local event source mapping', () => {
   afterEach(async () => {
     await mapping?.stop();
     mapping = undefined;
+    // Only once the mapping has stopped: a late invocation would print metrics again.
+    vi.unstubAllEnvs();
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAmberfloHttp } from '../../../lib/amberflo/http.ts';
 import { loadConfig } from '../../../lib/config.ts';
 import {
@@ -48,9 +48,12 @@ describe('never write twice, never replace a chosen plan, never hide the reason 
     amberflo = await startAmberfloEmulator({ port: 0, apiKey: API_KEY });
   });
   beforeEach(async () => {
+    // These tests assert on no metric: metrics off keeps their EMF lines out of the test run's output.
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
     await aws.reset();
     amberflo.reset();
   });
+  afterEach(() => vi.unstubAllEnvs());
   afterAll(async () => {
     await amberflo?.stop();
     await aws?.stop();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../../lib/config.ts';
 import {
   FAILURE_ATTRIBUTE,
@@ -36,9 +36,13 @@ describe('provisioning against fauxqs, dynalite and the Amberflo emulator', () =
   });
 
   beforeEach(async () => {
+    // These tests assert on no metric: metrics off keeps their EMF lines out of the test run's output.
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
     await aws.reset();
     amberflo.reset();
   });
+
+  afterEach(() => vi.unstubAllEnvs());
 
   afterAll(async () => {
     await amberflo?.stop();

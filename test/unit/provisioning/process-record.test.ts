@@ -14,19 +14,21 @@ const runOptions = () => ({ signal: new AbortController().signal, deadline: Date
 describe('processRecord', () => {
   it('provisions a valid message and acknowledges it', async () => {
     // Prepare
-    const { deps, provision, deadLetters, metricCalls } = createFakeDependencies();
+    const { deps, provision, deadLetters, emittedMetrics } = createFakeDependencies();
     const record = sqsRecordFactory(accountCreatedFactory({ customerId: 'acct-1' }));
     // Act
     await processRecord(record, deps, runOptions());
     // Assess
     expect(provision.calls.map((call) => call.customerId)).toEqual(['acct-1']);
     expect(deadLetters.sent).toEqual([]);
-    expect(metricCalls).toEqual([{ name: 'AccountProvisioned' }]);
+    expect(emittedMetrics()).toEqual([
+      { name: 'AccountProvisioned', unit: 'Count', value: 1, dimensions: { service: 'test' } },
+    ]);
   });
 
   it('counts a replayed result as already provisioned', async () => {
     // Prepare
-    const { deps, provision, metricCalls } = createFakeDependencies();
+    const { deps, provision, emittedMetrics } = createFakeDependencies();
     provision.on('acct-1', async () => ({
       customerId: 'acct-1',
       customer: 'created',
@@ -41,19 +43,33 @@ describe('processRecord', () => {
       runOptions(),
     );
     // Assess
-    expect(metricCalls).toEqual([{ name: 'AccountAlreadyProvisioned' }]);
+    expect(emittedMetrics()).toEqual([
+      {
+        name: 'AccountAlreadyProvisioned',
+        unit: 'Count',
+        value: 1,
+        dimensions: { service: 'test' },
+      },
+    ]);
   });
 
   it('dead-letters an invalid message at once and acknowledges it', async () => {
     // Prepare
-    const { deps, provision, deadLetters, metricCalls } = createFakeDependencies();
+    const { deps, provision, deadLetters, emittedMetrics } = createFakeDependencies();
     const record = sqsRecordFactory('{"customerId":');
     // Act
     await processRecord(record, deps, runOptions());
     // Assess
     expect(provision.calls).toEqual([]);
     expect(deadLetters.sent.map((sent) => sent.error.code)).toEqual(['INVALID_MESSAGE']);
-    expect(metricCalls).toEqual([{ name: 'MessageDeadLettered', code: 'INVALID_MESSAGE' }]);
+    expect(emittedMetrics()).toEqual([
+      {
+        name: 'MessageDeadLettered',
+        unit: 'Count',
+        value: 1,
+        dimensions: { service: 'test', code: 'INVALID_MESSAGE' },
+      },
+    ]);
   });
 
   it('dead-letters a rejected provisioning at once', async () => {
@@ -77,7 +93,7 @@ describe('processRecord', () => {
     ['a refused API key', new AmberfloAuthError('HTTP 401')],
   ])('rethrows %s before the last receive', async (_what, failure) => {
     // Prepare
-    const { deps, provision, deadLetters, metricCalls } = createFakeDependencies();
+    const { deps, provision, deadLetters, emittedMetrics } = createFakeDependencies();
     provision.on('acct-1', async () => {
       throw failure;
     });
@@ -89,7 +105,9 @@ describe('processRecord', () => {
     // Assess
     await expect(processing).rejects.toBe(failure);
     expect(deadLetters.sent).toEqual([]);
-    expect(metricCalls).toEqual([{ name: 'MessageRetried' }]);
+    expect(emittedMetrics()).toEqual([
+      { name: 'MessageRetried', unit: 'Count', value: 1, dimensions: { service: 'test' } },
+    ]);
   });
 
   it('dead-letters a retryable failure on the last receive with its metadata', async () => {

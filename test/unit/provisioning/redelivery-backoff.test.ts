@@ -27,7 +27,7 @@ describe('redelivery backoff in processRecord', () => {
     'delays receive %s by its exponential delay, jittered down by at most 20 %',
     async (receive, min, max) => {
       // Prepare
-      const { deps, record, deferred, metricCalls } = failingWith(
+      const { deps, record, deferred, emittedMetrics } = failingWith(
         BACKOFF,
         new AmberfloUnavailableError('HTTP 503'),
         receive,
@@ -39,7 +39,7 @@ describe('redelivery backoff in processRecord', () => {
       expect(deferred[0]?.messageId).toBe(record.messageId);
       expect(deferred[0]?.delaySeconds).toBeGreaterThanOrEqual(min);
       expect(deferred[0]?.delaySeconds).toBeLessThanOrEqual(max);
-      expect(metricCalls.map((call) => call.name)).toEqual([
+      expect(emittedMetrics().map((metric) => metric.name)).toEqual([
         'MessageRetried',
         'MessageDeferred',
         'RedeliveryDelay',
