@@ -3,8 +3,8 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws.ts';
 import type { LocalQueue } from './local-queues.ts';
 import type { DeclaredResources } from './serverless-resources.ts';
 
-/** Where the stack's services listen, and what the caller asked for. */
-export type LocalEndpoints = {
+/** Where the stack's services listen, its queues, and what the caller asked for. */
+export type LocalFunctionSettings = {
   readonly sqsEndpoint: string;
   readonly dynamoEndpoint: string;
   readonly amberfloUrl: string;
@@ -18,24 +18,25 @@ export type LocalEndpoints = {
   readonly extra: Record<string, string> | undefined;
 };
 
+/** The environment the handler runs with locally; `settings.extra` wins over everything. */
 export const localFunctionEnv = (
   resources: DeclaredResources,
-  endpoints: LocalEndpoints,
+  settings: LocalFunctionSettings,
 ): Record<string, string> => {
   // The deployed environment, minus the SSM parameter name: locally the key is handed over directly.
   const { AMBERFLO_API_KEY_PARAMETER: _parameterName, ...declaredEnv } = resources.environment;
-  const { visibilityTimeoutSeconds, emulatorDefaultPlan } = endpoints;
+  const { visibilityTimeoutSeconds, emulatorDefaultPlan } = settings;
   return {
     ...declaredEnv,
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_SQS: endpoints.sqsEndpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoEndpoint,
-    AMBERFLO_BASE_URL: endpoints.amberfloUrl,
-    AMBERFLO_API_KEY: endpoints.apiKey,
-    DEAD_LETTER_QUEUE_URL: endpoints.deadLetterQueue.url,
-    SOURCE_QUEUE_URL: endpoints.sourceQueue.url,
+    AWS_ENDPOINT_URL_SQS: settings.sqsEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: settings.dynamoEndpoint,
+    AMBERFLO_BASE_URL: settings.amberfloUrl,
+    AMBERFLO_API_KEY: settings.apiKey,
+    DEAD_LETTER_QUEUE_URL: settings.deadLetterQueue.url,
+    SOURCE_QUEUE_URL: settings.sourceQueue.url,
     IDEMPOTENCY_TABLE_NAME: resources.table.name,
     MAX_RECEIVE_COUNT: String(resources.maxReceiveCount),
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -50,6 +51,6 @@ export const localFunctionEnv = (
     // The emulator's Default Plan is the one plan nobody chose (README, REPLACEABLE_PLAN_IDS); a sandbox keeps the
     // deployed value.
     ...(emulatorDefaultPlan ? { REPLACEABLE_PLAN_IDS: emulatorDefaultPlan } : {}),
-    ...endpoints.extra,
+    ...settings.extra,
   };
 };
