@@ -5,9 +5,10 @@
  * queue's visibility timeout, and the queue's redrive policy moves them to the DLQ, as in AWS.
  */
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Consumer } from 'sqs-consumer';
 import { createLambdaContext } from './lambda-context.ts';
+import { toSqsRecord } from './sqs-record.ts';
 
 /** The Lambda handler the loop invokes. */
 export type BatchHandler = (
@@ -47,132 +48,114 @@ export type EventSourceMapping = {
   readonly stop: () => Promise<void>;
 };
 
-/** Maps a received SQS message into the record shape Lambda passes (attribute names change case). */
-export const toSqsRecord = (message: Message, queueArn: string, region: string): SQSRecord => {
-  const attributes = (message.Attributes ?? {}) as Record<string, string>;
-  const messageAttributes: SQSRecord['messageAttributes'] = {};
-  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
-    messageAttributes[name] = {
-      dataType: value.DataType ?? 'String',
-      ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
-      ...(value.BinaryValue !== undefined
-        ? { binaryValue: Buffer.from(value.BinaryValue).toString('base64') }
-        : {}),
-    };
-  }
-  return {
-    messageId: message.MessageId ?? '',
-    receiptHandle: message.ReceiptHandle ?? '',
-    body: message.Body ?? '',
-    attributes: {
-      ApproximateReceiveCount: attributes['ApproximateReceiveCount'] ?? '1',
-      SentTimestamp: attributes['SentTimestamp'] ?? String(Date.now()),
-      SenderId: attributes['SenderId'] ?? 'local',
-      ApproximateFirstReceiveTimestamp:
-        attributes['ApproximateFirstReceiveTimestamp'] ?? String(Date.now()),
-      ...(attributes['MessageGroupId'] ? { MessageGroupId: attributes['MessageGroupId'] } : {}),
-      ...(attributes['MessageDeduplicationId']
-        ? { MessageDeduplicationId: attributes['MessageDeduplicationId'] }
-        : {}),
-      ...(attributes['SequenceNumber'] ? { SequenceNumber: attributes['SequenceNumber'] } : {}),
-    },
-    messageAttributes,
-    md5OfBody: message.MD5OfBody ?? '',
-    ...(message.MD5OfMessageAttributes
-      ? { md5OfMessageAttributes: message.MD5OfMessageAttributes }
-      : {}),
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn,
-    awsRegion: region,
-  };
+export { toSqsRecord } from './sqs-record.ts';
+
+/** The options with their defaults applied. */
+type Settings = Required<Omit<EventSourceMappingOptions, 'onInvoke'>> &
+  Pick<EventSourceMappingOptions, 'onInvoke'>;
+
+/** What the loop's events and its stop share. */
+type LoopState = {
+  inFlight: Promise<unknown>;
+  stopping: boolean;
+  // From the first record of a batch until its deletes are done: while true, a stop must not abort.
+  batchInProgress: boolean;
 };
 
-/** Starts polling `queueUrl` and invoking `handler` with batches, until `stop()` is called. */
-export const startEventSourceMapping = (options: EventSourceMappingOptions): EventSourceMapping => {
-  const {
-    sqs,
-    queueUrl,
-    queueArn,
-    handler,
-    batchSize = 10,
-    functionTimeoutMs = 30_000,
-    region = 'us-east-1',
-    waitTimeSeconds = 1,
-    onInvoke,
-  } = options;
-  let inFlight: Promise<unknown> = Promise.resolve();
-  let stopping = false;
-  // From the first record of a batch until its deletes are done: while true, a stop must not abort.
-  let batchInProgress = false;
+/**
+ * Invokes the handler with one batch and resolves with the messages to delete: those it did not report failed. A
+ * thrown handler must leave the whole batch in the queue, as Lambda does, so the error goes on to sqs-consumer.
+ */
+const invokeBatch = async (
+  messages: Message[],
+  settings: Settings,
+  state: LoopState,
+): Promise<Message[]> => {
+  const { handler, queueArn, region, functionTimeoutMs, onInvoke } = settings;
+  const records = messages.map((message) => toSqsRecord(message, queueArn, region));
+  const invocation = handler(
+    { Records: records },
+    createLambdaContext({ remainingMs: functionTimeoutMs }),
+  );
+  state.inFlight = invocation.catch(() => undefined);
+  const messageIds = records.map((record) => record.messageId);
+  let response: SQSBatchResponse | undefined;
+  try {
+    response = await invocation;
+  } catch (error) {
+    onInvoke?.({ messageIds, failedIds: messageIds, error });
+    throw error;
+  }
+  const failed = new Set((response?.batchItemFailures ?? []).map((item) => item.itemIdentifier));
+  onInvoke?.({ messageIds, failedIds: [...failed] });
+  return messages.filter((message) => !failed.has(message.MessageId ?? ''));
+};
 
-  const consumer = Consumer.create({
-    queueUrl,
-    sqs,
-    batchSize,
-    waitTimeSeconds,
-    pollingWaitTimeMs: 0,
-    messageSystemAttributeNames: ['All'],
-    messageAttributeNames: ['All'],
-    // A thrown handler must leave the whole batch in the queue, as Lambda does.
-    handleMessageBatch: async (messages: Message[]) => {
-      const records = messages.map((message) => toSqsRecord(message, queueArn, region));
-      const invocation = handler(
-        { Records: records },
-        createLambdaContext({ remainingMs: functionTimeoutMs }),
-      );
-      inFlight = invocation.catch(() => undefined);
-      const messageIds = records.map((record) => record.messageId);
-      let response: SQSBatchResponse | undefined;
-      try {
-        response = await invocation;
-      } catch (error) {
-        onInvoke?.({ messageIds, failedIds: messageIds, error });
-        throw error;
-      }
-      const failed = new Set(
-        (response?.batchItemFailures ?? []).map((item) => item.itemIdentifier),
-      );
-      onInvoke?.({ messageIds, failedIds: [...failed] });
-      return messages.filter((message) => !failed.has(message.MessageId ?? ''));
-    },
-  });
+/** Tracks whether a batch is being handled, and logs what goes wrong, but not what the stop itself causes. */
+const watchConsumer = (consumer: Consumer, state: LoopState): void => {
   consumer.on('message_received', () => {
-    batchInProgress = true;
+    state.batchInProgress = true;
   });
   consumer.on('response_processed', () => {
-    batchInProgress = false;
+    state.batchInProgress = false;
   });
   // sqs-consumer reports a thrown batch handler here too; either way the batch stays in the queue.
   consumer.on('error', (error, messages) => {
     // A receive that fails once we stop (aborted long poll, emulator already gone) is our own doing, not news.
-    if (stopping && messages === undefined) return;
+    if (state.stopping && messages === undefined) return;
     console.error('[event-source-mapping]', error.message);
   });
   consumer.on('processing_error', (error) =>
     console.error('[event-source-mapping] handler failed; batch left in the queue:', error.message),
   );
+};
+
+const stopConsumer = async (
+  consumer: Consumer,
+  state: LoopState,
+  functionTimeoutMs: number,
+): Promise<void> => {
+  state.stopping = true;
+  // Abort only the long poll: a batch being handled finishes and deletes what succeeded, as Lambda lets an
+  // invocation run to its end; aborting it would also abort its DeleteMessageBatch.
+  consumer.stop(state.batchInProgress ? {} : { abort: true });
+  // Bounded: an invocation never outlives its own timeout; then the loop makes no further request.
+  const endsAt = Date.now() + functionTimeoutMs;
+  await Promise.race([
+    state.inFlight,
+    new Promise((resolve) => setTimeout(resolve, functionTimeoutMs).unref()),
+  ]);
+  while (consumer.status.isPolling && Date.now() < endsAt) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+};
+
+/** Starts polling `queueUrl` and invoking `handler` with batches, until `stop()` is called. */
+export const startEventSourceMapping = (options: EventSourceMappingOptions): EventSourceMapping => {
+  const {
+    batchSize = 10,
+    functionTimeoutMs = 30_000,
+    region = 'us-east-1',
+    waitTimeSeconds = 1,
+  } = options;
+  const settings: Settings = { ...options, batchSize, functionTimeoutMs, region, waitTimeSeconds };
+  const state: LoopState = { inFlight: Promise.resolve(), stopping: false, batchInProgress: false };
+  const consumer = Consumer.create({
+    queueUrl: settings.queueUrl,
+    sqs: settings.sqs,
+    batchSize,
+    waitTimeSeconds,
+    pollingWaitTimeMs: 0,
+    messageSystemAttributeNames: ['All'],
+    messageAttributeNames: ['All'],
+    handleMessageBatch: (messages: Message[]) => invokeBatch(messages, settings, state),
+  });
+  watchConsumer(consumer, state);
   consumer.start();
-
-  const stop = async () => {
-    stopping = true;
-    // Abort only the long poll: a batch being handled finishes and deletes what succeeded, as Lambda lets an
-    // invocation run to its end; aborting it would also abort its DeleteMessageBatch.
-    consumer.stop(batchInProgress ? {} : { abort: true });
-    // Bounded: an invocation never outlives its own timeout; then the loop makes no further request.
-    const endsAt = Date.now() + functionTimeoutMs;
-    await Promise.race([
-      inFlight,
-      new Promise((resolve) => setTimeout(resolve, functionTimeoutMs).unref()),
-    ]);
-    while (consumer.status.isPolling && Date.now() < endsAt) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  };
   let stopped: Promise<void> | undefined;
-
   return {
     stop: () => {
-      stopped ??= stop();
+      stopped ??= stopConsumer(consumer, state, functionTimeoutMs);
       return stopped;
     },
   };

@@ -7,6 +7,9 @@ import dynalite from 'dynalite';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import type { AmberfloEmulatorOptions } from '../amberflo-emulator/options.ts';
 import { type AmberfloEmulator, startAmberfloEmulator } from '../amberflo-emulator/server.ts';
+import { localFunctionEnv } from './function-env.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws.ts';
+import { createDeclaredQueues, type LocalQueue } from './local-queues.ts';
 import {
   checkDeadLetterRoom,
   type DeclaredResources,
@@ -19,10 +22,7 @@ import {
  * suite and the benchmarks. Nothing here reaches beyond 127.0.0.1.
  */
 
-const LOCAL_REGION = 'us-east-1';
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-
-export type LocalQueue = { readonly name: string; readonly url: string; readonly arn: string };
+export type { LocalQueue } from './local-queues.ts';
 
 export type LocalStack = {
   readonly resources: DeclaredResources;
@@ -63,9 +63,17 @@ export const startDynalite = async (): Promise<{ server: Server; endpoint: strin
   return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 };
 
-/** fauxqs answers with URLs on a host that does not resolve; it finds queues by path, so use its own address. */
-const onFauxqsAddress = (fauxqs: FauxqsServer, queueUrl: string): string =>
-  queueUrl.replace(/^https?:\/\/[^/]+/, fauxqs.address);
+/** Creates the declared idempotency table, keyed as serverless.yml keys it. */
+const createTable = async (dynamo: DynamoDBClient, table: DeclaredResources['table']) => {
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: table.name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: table.keyAttribute, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: table.keyAttribute, KeyType: 'HASH' }],
+    }),
+  );
+};
 
 /** Starts the local stack and creates the declared resources. Call `stop()` to release every port. */
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
@@ -79,86 +87,21 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     : await startAmberfloEmulator({ port: 0, ...options.emulator });
   const amberfloUrl = options.amberflo?.url ?? (emulator as AmberfloEmulator).url;
   const apiKey = options.amberflo?.apiKey ?? (emulator as AmberfloEmulator).apiKey;
-
-  const created = new Map<string, LocalQueue>();
-  const createQueue = (logicalId: string): LocalQueue => {
-    const existing = created.get(logicalId);
-    if (existing) return existing;
-    const declared = resources.queues.find((queue) => queue.logicalId === logicalId);
-    if (!declared) throw new TypeError(`serverless.yml declares no queue ${logicalId}`);
-    const attributes: Record<string, string> = { ...declared.attributes };
-    if (declared.deadLetterLogicalId) {
-      const deadLetter = createQueue(declared.deadLetterLogicalId);
-      attributes['RedrivePolicy'] = JSON.stringify({
-        deadLetterTargetArn: deadLetter.arn,
-        maxReceiveCount: declared.maxReceiveCount,
-      });
-      if (options.visibilityTimeoutSeconds !== undefined) {
-        attributes['VisibilityTimeout'] = String(options.visibilityTimeoutSeconds);
-      }
-    }
-    const queue = fauxqs.createQueue(declared.name, { region: LOCAL_REGION, attributes });
-    const local = {
-      name: queue.queueName,
-      url: onFauxqsAddress(fauxqs, queue.queueUrl),
-      arn: queue.queueArn,
-    };
-    created.set(logicalId, local);
-    return local;
-  };
-  const deadLetterQueue = createQueue(resources.deadLetterQueue.logicalId);
-  const sourceQueue = createQueue(resources.sourceQueue.logicalId);
-
-  const sqs = new SQSClient({
-    region: LOCAL_REGION,
-    endpoint: fauxqs.address,
-    credentials: LOCAL_CREDENTIALS,
+  const queues = createDeclaredQueues(fauxqs, resources, options.visibilityTimeoutSeconds);
+  const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const sqs = new SQSClient({ ...local, endpoint: fauxqs.address });
+  const dynamo = new DynamoDBClient({ ...local, endpoint: dynamoEndpoint });
+  await createTable(dynamo, resources.table);
+  const env = localFunctionEnv(resources, {
+    sqsEndpoint: fauxqs.address,
+    dynamoEndpoint,
+    amberfloUrl,
+    apiKey,
+    ...queues,
+    emulatorDefaultPlan: emulator?.switches().defaultPlanId,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+    extra: options.env,
   });
-  const dynamo = new DynamoDBClient({
-    region: LOCAL_REGION,
-    endpoint: dynamoEndpoint,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: resources.table.name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: resources.table.keyAttribute, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: resources.table.keyAttribute, KeyType: 'HASH' }],
-    }),
-  );
-
-  // The deployed environment, minus the SSM parameter name: locally the key is handed over directly.
-  const { AMBERFLO_API_KEY_PARAMETER: _parameterName, ...declaredEnv } = resources.environment;
-  const emulatorDefaultPlan = emulator?.switches().defaultPlanId;
-  const env: Record<string, string> = {
-    ...declaredEnv,
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_SQS: fauxqs.address,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
-    AMBERFLO_BASE_URL: amberfloUrl,
-    AMBERFLO_API_KEY: apiKey,
-    DEAD_LETTER_QUEUE_URL: deadLetterQueue.url,
-    SOURCE_QUEUE_URL: sourceQueue.url,
-    IDEMPOTENCY_TABLE_NAME: resources.table.name,
-    MAX_RECEIVE_COUNT: String(resources.maxReceiveCount),
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
-    // The redelivery backoff at the same local scale as the visibility timeout: seconds instead of minutes.
-    ...(options.visibilityTimeoutSeconds === undefined
-      ? {}
-      : {
-          RETRY_BACKOFF_BASE_SECONDS: '1',
-          RETRY_BACKOFF_MAX_SECONDS: String(options.visibilityTimeoutSeconds),
-        }),
-    // The emulator's Default Plan is the one plan nobody chose (README, REPLACEABLE_PLAN_IDS); a sandbox keeps the
-    // deployed value.
-    ...(emulatorDefaultPlan ? { REPLACEABLE_PLAN_IDS: emulatorDefaultPlan } : {}),
-    ...options.env,
-  };
-
   const stop = async () => {
     sqs.destroy();
     dynamo.destroy();
@@ -168,7 +111,6 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       emulator?.stop(),
     ]);
   };
-
   return {
     resources,
     fauxqs,
@@ -176,8 +118,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     amberfloUrl,
     sqs,
     dynamo,
-    sourceQueue,
-    deadLetterQueue,
+    ...queues,
     tableName: resources.table.name,
     env,
     stop,

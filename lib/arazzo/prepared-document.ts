@@ -1,0 +1,82 @@
+/** The shape `prepareDocument` turns a compiled document into: what the runner works on, with nothing left to parse. */
+import type { HttpMethod } from './compiled-document.ts';
+import type { ConditionNode } from './condition.ts';
+import type { Expression } from './expression.ts';
+import type { SchemaCheck } from './input-schema.ts';
+import type { JsonPathParts } from './jsonpath.ts';
+import type { ValuePlan } from './value-plan.ts';
+
+export type PreparedCriterion =
+  | { readonly kind: 'simple'; readonly node: ConditionNode; readonly source: string }
+  | {
+      readonly kind: 'regex';
+      readonly regex: RegExp;
+      readonly context: Expression;
+      readonly source: string;
+    }
+  | {
+      readonly kind: 'jsonpath';
+      readonly parts: JsonPathParts;
+      readonly context: Expression;
+      readonly source: string;
+    };
+
+export type PreparedAction = {
+  readonly name: string;
+  readonly type: 'end' | 'goto' | 'retry';
+  /** Index of the goto target in the workflow's steps. */
+  readonly target: number;
+  readonly targetId: string;
+  readonly retryAfterMs: number;
+  readonly retryLimit: number;
+  readonly criteria: readonly PreparedCriterion[];
+  /** Counter key: step and action name, so a goto does not reset it. */
+  readonly counterKey: string;
+};
+
+export type PreparedParameter = {
+  readonly name: string;
+  readonly in: 'path' | 'query' | 'header' | 'cookie';
+  readonly plan: ValuePlan;
+};
+
+export type PreparedBody = {
+  readonly contentType: string;
+  readonly encoding: 'json' | 'form' | 'text';
+  readonly plan: ValuePlan | undefined;
+  readonly replacements: readonly {
+    readonly tokens: readonly string[];
+    readonly plan: ValuePlan;
+  }[];
+};
+
+export type PreparedStep = {
+  readonly stepId: string;
+  readonly method: HttpMethod;
+  /** The path template split into literal text and `{name}` parameter slots. */
+  readonly pathParts: readonly (string | { readonly param: string })[];
+  readonly pathTemplate: string;
+  readonly parameters: readonly PreparedParameter[];
+  readonly body: PreparedBody | undefined;
+  readonly successCriteria: readonly PreparedCriterion[];
+  readonly onSuccess: readonly PreparedAction[];
+  readonly onFailure: readonly PreparedAction[];
+  readonly outputs: readonly (readonly [string, Expression])[];
+  /** Validators of the documented success bodies, by status key (`200`, `2XX`). */
+  readonly responseChecks: ReadonlyMap<string, SchemaCheck>;
+};
+
+export type PreparedWorkflow = {
+  readonly workflowId: string;
+  readonly validateInputs: SchemaCheck;
+  /** Input locations (token lists) holding secrets (`format: password`). */
+  readonly passwordPaths: readonly (readonly string[])[];
+  readonly steps: readonly PreparedStep[];
+  readonly outputs: readonly (readonly [string, Expression])[];
+};
+
+/** A compiled document ready to run: what `createWorkflowRunner` works on. */
+export type PreparedDocument = {
+  readonly prepared: true;
+  readonly workflows: ReadonlyMap<string, PreparedWorkflow>;
+};
