@@ -28,6 +28,7 @@ import {
 } from './provisioning/provision-account.ts';
 import { createSqsRedelivery, type Redelivery } from './provisioning/redelivery.ts';
 import { createProvisionWorkflowRunner } from './provisioning/workflow-runner.ts';
+import { withRunOwnSignal, withWriteClaims } from './provisioning/write-claimed-http.ts';
 import { PROVISION_ACCOUNT_WORKFLOW_ID } from './workflows/provision-account.ts';
 
 /** Everything the handler, the local tools and the tests need, built in one place. */
@@ -225,7 +226,20 @@ export const createDependencies = (
   let registerLambdaContext = replaced.registerLambdaContext;
   if (!provision) {
     const provisioning = createProvisionAccount({
-      run: runWorkflow ?? readKeyFirst(getApiKey(), createProvisionWorkflowRunner(http())),
+      run:
+        runWorkflow ??
+        readKeyFirst(
+          getApiKey(),
+          withRunOwnSignal(
+            createProvisionWorkflowRunner(
+              withWriteClaims(http(), {
+                dynamodb: dynamodb(),
+                tableName: config.idempotency.tableName,
+                settleSeconds: config.idempotency.writeSettleSeconds,
+              }),
+            ),
+          ),
+        ),
       persistenceStore: new DynamoDBPersistenceLayer({
         tableName: config.idempotency.tableName,
         awsSdkV3Client: dynamodb(),

@@ -195,6 +195,13 @@ export const planConflictOf = (
 };
 
 /**
+ * Whether the run ended at `readPlan/planNotVisible`: "no plan" where a plan must exist (a customer created in this
+ * run, or an account with a Default Plan). Reads lag; the caller fails retryably and writes nothing.
+ */
+export const planNotVisibleOf = (result: ProvisionRunView): boolean =>
+  endedAt(result, 'readPlan', 'planNotVisible');
+
+/**
  * Reads a successful run into a summary. A write whose response was lost (5xx after the write happened) and that a
  * later delivery found in place is reported as already present: this run's request is not known to have made it.
  */
