@@ -303,6 +303,13 @@ describe('provision-account fails closed on answers it cannot trust', () => {
       code: 'AMBERFLO_UNAVAILABLE',
     });
     expect(result.failure?.message).toContain('at most 2000 items');
+    expect(reportedFailure(result)).toMatchObject({
+      stepId: 'readCommitments',
+      code: 'AMBERFLO_UNAVAILABLE',
+    });
+    expect(reportedFailure(result).message).toContain(
+      "The account's commitment list has more than 2000 commitments",
+    );
     expect(successfulPosts(COMMITMENT_CREATE)).toEqual([]);
   });
 
