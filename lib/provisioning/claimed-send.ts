@@ -4,8 +4,9 @@
  * younger than WRITE_SETTLE_SECONDS refuses the send, so the same write is never sent again while reads may still
  * lag it. The interpreter stays billing-agnostic: it only sees a refused send (`SendRefusal`) and fails the run.
  *
- * After the answer: a 2xx, a 5xx, a bad body or no answer keeps the claim (the write happened, or may have). A 4xx
- * means nothing was written: it releases the claim and is returned, unless the claim replaced an earlier one (this
+ * After the answer: a 2xx, a 5xx, a 408 or 429 (a gateway's answer, which may come after the write took effect), a
+ * bad body or no answer keeps the claim (the write happened, or may have). Any other 4xx is Amberflo refusing the
+ * write, so nothing was written: it releases the claim and is returned, unless the claim replaced an earlier one (this
  * run's uncertain first attempt, or an expired claim): that earlier write may have taken effect unseen, so the 4xx
  * (a create's 400 "already exists" while the re-check still reads nothing) is not a refusal to believe; the run
  * fails retryably with Amberflo's words and the claim stays.
@@ -30,6 +31,10 @@ export type ClaimedSendOptions = {
 };
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** A 4xx that says the request was refused, not that it timed out or was throttled on its way (408, 429). */
+const isRefusal = (status: number): boolean =>
+  status >= 400 && status < 500 && status !== 408 && status !== 429;
 
 const refused = <E extends AppError>(error: E): E & SendRefusal =>
   Object.assign(error, { sendRefused: true as const });
@@ -119,7 +124,7 @@ export const createClaimedSend = (options: ClaimedSendOptions): Send => {
     if (!claim.granted) throw notVisibleYet(operation, claim.writtenAt, store.settleSeconds);
     // A throw here (no answer) keeps the claim: the write may have happened.
     const response = await send(request, sendOptions);
-    if (response.status >= 400 && response.status < 500) {
+    if (isRefusal(response.status)) {
       if (claim.replacedWrittenAt !== undefined) {
         throw doubtfulRefusal(
           operation,

@@ -191,6 +191,16 @@ describe('write claims (dynalite)', () => {
       expect(await aws.writeClaims()).toHaveLength(1);
     });
 
+    it.each([408, 429, 500, 503])('keeps the claim after a %i', async (status) => {
+      // Prepare
+      const send = answering(status);
+      // Act
+      const response = await claimed(send)(post, run());
+      // Assess
+      expect(response.status).toBe(status);
+      expect(await aws.writeClaims()).toHaveLength(1);
+    });
+
     it('keeps the claim when no answer arrived', async () => {
       // Prepare
       const send: Send = async () => {
