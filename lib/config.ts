@@ -116,6 +116,9 @@ export const EnvSchema = z
     IDEMPOTENCY_TTL_SECONDS: positiveInt(30 * 24 * 3600).describe(
       'How long a completed provisioning is remembered; longer than the DLQ retention',
     ),
+    WRITE_SETTLE_SECONDS: positiveInt(900).describe(
+      'How long Amberflo reads may lag a write: the same write is not sent again for a customer within this time',
+    ),
     MAX_RECEIVE_COUNT: positiveInt(5).describe(
       'Receive count at which a retryable failure is dead-lettered by the function itself',
     ),
@@ -182,7 +185,12 @@ export type Config = {
   /** REPLACEABLE_PLAN_IDS: the only current plans the workflow may replace. */
   readonly replaceablePlanIds: readonly string[];
   readonly deadLetterQueueUrl: string;
-  readonly idempotency: { readonly tableName: string; readonly ttlSeconds: number };
+  readonly idempotency: {
+    readonly tableName: string;
+    readonly ttlSeconds: number;
+    /** WRITE_SETTLE_SECONDS: how long a write claim forbids the same write (lib/provisioning/write-claims.ts). */
+    readonly writeSettleSeconds: number;
+  };
   readonly maxReceiveCount: number;
   readonly batchConcurrency: number;
   readonly deadlineMarginMs: number;
@@ -249,6 +257,7 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
     idempotency: {
       tableName: data.IDEMPOTENCY_TABLE_NAME,
       ttlSeconds: data.IDEMPOTENCY_TTL_SECONDS,
+      writeSettleSeconds: data.WRITE_SETTLE_SECONDS,
     },
     maxReceiveCount: data.MAX_RECEIVE_COUNT,
     batchConcurrency: data.BATCH_CONCURRENCY,

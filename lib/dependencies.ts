@@ -24,6 +24,7 @@ import {
 import { createSqsRedelivery } from './provisioning/redelivery.ts';
 import type { ProvisioningDependencies } from './provisioning/types.ts';
 import { createProvisionWorkflowRunner } from './provisioning/workflow-runner.ts';
+import { withRunOwnSignal, withWriteClaims } from './provisioning/write-claimed-http.ts';
 import { PROVISION_ACCOUNT_WORKFLOW_ID } from './workflows/provision-account.ts';
 
 /**
@@ -214,7 +215,20 @@ export const createDependencies = (
   let registerLambdaContext = replaced.registerLambdaContext;
   if (!provision) {
     const provisioning = createProvisionAccount({
-      run: runWorkflow ?? readKeyFirst(getApiKey(), createProvisionWorkflowRunner(http())),
+      run:
+        runWorkflow ??
+        readKeyFirst(
+          getApiKey(),
+          withRunOwnSignal(
+            createProvisionWorkflowRunner(
+              withWriteClaims(http(), {
+                dynamodb: dynamodb(),
+                tableName: config.idempotency.tableName,
+                settleSeconds: config.idempotency.writeSettleSeconds,
+              }),
+            ),
+          ),
+        ),
       persistenceStore: new DynamoDBPersistenceLayer({
         tableName: config.idempotency.tableName,
         awsSdkV3Client: dynamodb(),

@@ -15,7 +15,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
 import { isRecord } from '../arazzo/is-record.ts';
-import { PlanConflictError } from '../errors.ts';
+import { AmberfloUnavailableError, PlanConflictError } from '../errors.ts';
 import type { AccountCreatedMessage } from '../messages/account-created-message.ts';
 import {
   PROVISION_ACCOUNT_WORKFLOW_ID,
@@ -24,6 +24,7 @@ import {
   type ProvisionAccountSummary,
   type ProvisionRunView,
   planConflictOf,
+  planNotVisibleOf,
   reportedFailure,
   summariseProvisionAccount,
   toProvisionAccountInputs,
@@ -111,6 +112,12 @@ export const createProvisionAccount = ({
   ): Promise<ProvisionResult> => {
     const result = await run(inputs, options);
     if (result.status === 'failed') throw fromWorkflowFailure(reportedFailure(result));
+    if (planNotVisibleOf(result)) {
+      throw new AmberfloUnavailableError(
+        'Amberflo shows no current plan for a customer that must have one (just created, or the account has a Default Plan); reads may lag writes, so nothing was assigned',
+        { step: 'readPlan' },
+      );
+    }
     const conflict = planConflictOf(inputs, result);
     if (conflict !== undefined) {
       throw new PlanConflictError(

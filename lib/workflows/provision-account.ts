@@ -165,13 +165,33 @@ const RECHECKED_WRITES: Readonly<Record<string, string>> = {
   recheckCommitments: 'createCommitment',
 };
 
+const COMMITMENT_LIST_STEPS: ReadonlySet<string> = new Set([
+  'readCommitments',
+  'recheckCommitments',
+]);
+const LIST_CAP_RE = /must have at most (\d+) items/;
+
+/**
+ * The commitment list is read whole and capped by its response schema (docs/amberflo-api.md §4.3). Past the cap the
+ * whole account is affected, not this message: every signup with a commitment fails (retryably) until the list is
+ * paginated or the cap raised, so the reason says so instead of "a body that is not the documented JSON".
+ */
+const listCapFailure = (failure: StepFailureView): StepFailureView => {
+  const cap = failure.message === undefined ? undefined : LIST_CAP_RE.exec(failure.message)?.[1];
+  if (cap === undefined || !COMMITMENT_LIST_STEPS.has(failure.stepId ?? '')) return failure;
+  return {
+    ...failure,
+    message: `The account's commitment list has more than ${cap} commitments, the most this function reads; this customer's commitment cannot be looked for, so nothing was written. Every signup with a commitment fails this way until the list is paginated or the cap (maxItems in lib/workflows/amberflo.openapi.yaml) is raised`,
+  };
+};
+
 /**
  * The failure to report for a failed run. A refused create routes to its re-check (`recheckCustomer`,
  * `recheckCommitments`); when the re-check answers but finds nothing, the truth is the create's refusal (its status,
  * Amberflo's errorMessage, its step), not the re-check's empty answer.
  */
 export const reportedFailure = (result: ProvisionRunView): StepFailureView => {
-  const failure = result.failure ?? {};
+  const failure = listCapFailure(result.failure ?? {});
   const refusedStep =
     failure.stepId !== undefined && Object.hasOwn(RECHECKED_WRITES, failure.stepId)
       ? RECHECKED_WRITES[failure.stepId]
@@ -194,6 +214,13 @@ export const planConflictOf = (
     requestedPlanId: inputs.productId,
   };
 };
+
+/**
+ * Whether the run ended at `readPlan/planNotVisible`: "no plan" where a plan must exist (a customer created in this
+ * run, or an account with a Default Plan). Reads lag; the caller fails retryably and writes nothing.
+ */
+export const planNotVisibleOf = (result: ProvisionRunView): boolean =>
+  endedAt(result, 'readPlan', 'planNotVisible');
 
 /**
  * Reads a successful run into a summary. A write whose response was lost (5xx after the write happened) and that a

@@ -1,4 +1,5 @@
 import {
+  type AttributeValue,
   CreateTableCommand,
   DeleteTableCommand,
   DynamoDBClient,
@@ -12,7 +13,11 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
+import { WRITE_CLAIM_KEY_INFIX } from '../../lib/provisioning/write-claims.ts';
 import { startDynalite } from '../../tools/local/stack.ts';
+
+const isWriteClaim = (item: Record<string, AttributeValue>): boolean =>
+  item['id']?.S?.includes(WRITE_CLAIM_KEY_INFIX) === true;
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const region = 'us-east-1';
@@ -36,8 +41,10 @@ export type LocalAws = {
   readonly send: (body: unknown, extra?: Partial<SendMessageCommandInput>) => Promise<string>;
   /** Receives up to `max` messages from a queue (short visibility), with all attributes. */
   readonly receiveAll: (queue: LocalQueue, max?: number) => Promise<Message[]>;
-  /** Number of idempotency records. */
+  /** Number of Powertools idempotency records (write claims, which share the table, left out). */
   readonly idempotencyRecords: () => Promise<number>;
+  /** The write claims in the idempotency table (lib/provisioning/write-claims.ts), as raw items. */
+  readonly writeClaims: () => Promise<Record<string, AttributeValue>[]>;
   readonly stop: () => Promise<void>;
 };
 
@@ -80,6 +87,10 @@ export const startLocalAws = async ({
   const { server, endpoint: dynamoEndpoint } = await startDynalite();
   const dynamodb = new DynamoDBClient({ region, endpoint: dynamoEndpoint, credentials });
   const tableName = 'idempotency';
+  // One page is enough: tests keep far fewer than 1 MB of items.
+  const scan = async () =>
+    (await dynamodb.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }))).Items ??
+    [];
   const createTable = () =>
     dynamodb.send(
       new CreateTableCommand({
@@ -142,8 +153,8 @@ export const startLocalAws = async ({
       return MessageId;
     },
     receiveAll,
-    idempotencyRecords: async () =>
-      (await dynamodb.send(new ScanCommand({ TableName: tableName }))).Count ?? 0,
+    idempotencyRecords: async () => (await scan()).filter((item) => !isWriteClaim(item)).length,
+    writeClaims: async () => (await scan()).filter(isWriteClaim),
     stop: async () => {
       sqs.destroy();
       dynamodb.destroy();

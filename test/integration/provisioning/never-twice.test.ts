@@ -59,7 +59,7 @@ describe('never write twice, never replace a chosen plan, never hide the reason 
     await aws?.stop();
   });
 
-  const handler = () =>
+  const handler = (env: Record<string, string> = {}) =>
     createBatchHandler(
       createDependencies(
         loadConfig(
@@ -70,6 +70,7 @@ describe('never write twice, never replace a chosen plan, never hide the reason 
             IDEMPOTENCY_TABLE_NAME: aws.tableName,
             MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
             BATCH_CONCURRENCY: '2',
+            ...env,
           }),
         ),
         { awsClients: { sqs: aws.sqs, dynamodb: aws.dynamodb } },
@@ -226,10 +227,13 @@ describe('never write twice, never replace a chosen plan, never hide the reason 
       );
       amberflo.failNext('GET /customers', 'latency', 1, { latencyMs: 300 });
       amberflo.failNext(`POST ${CHANGE_PLAN}`, 'error-503', 1);
+      // The holder's change-plan write answered 503: it may have happened, so its claim holds for the settle time.
+      const settled = { WRITE_SETTLE_SECONDS: '1' };
       // Act
-      const response = await handler()({ Records: [first, second] }, lambdaContextFactory());
+      const response = await handler(settled)({ Records: [first, second] }, lambdaContextFactory());
       const deadLettersMeanwhile = await aws.receiveAll(aws.deadLetterQueue);
-      const redelivery = await handler()(
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const redelivery = await handler(settled)(
         { Records: [record(JSON.parse(second.body), 2, 'latecomer')] },
         lambdaContextFactory(),
       );

@@ -33,7 +33,11 @@ const document = loadProvisionAccountWorkflow();
 describe('provision-account fails closed on answers it cannot trust', () => {
   let emulator: AmberfloEmulator;
 
-  const run = (message: ProvisionAccountMessage, wrap: (send: Send) => Send = (send) => send) => {
+  const run = (
+    message: ProvisionAccountMessage,
+    wrap: (send: Send) => Send = (send) => send,
+    replaceablePlanIds: readonly string[] = [DEFAULT_PLAN],
+  ) => {
     const http = createAmberfloHttp({
       baseUrl: emulator.url,
       getApiKey: () => emulator.apiKey,
@@ -53,7 +57,7 @@ describe('provision-account fails closed on answers it cannot trust', () => {
         customerName: message.customerName,
         productId: message.productId ?? 'plan-pro',
         amberfloProductId: '1',
-        replaceablePlanIds: [DEFAULT_PLAN],
+        ...(replaceablePlanIds.length > 0 ? { replaceablePlanIds: [...replaceablePlanIds] } : {}),
         ...(message.commitment
           ? { commitment: { planId: message.productId ?? 'plan-pro', ...message.commitment } }
           : {}),
@@ -62,6 +66,14 @@ describe('provision-account fails closed on answers it cannot trust', () => {
     );
   };
 
+  const createCustomerDirectly = async (customerId: string) => {
+    const response = await fetch(`${emulator.url}/customers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': emulator.apiKey },
+      body: JSON.stringify({ customerId, customerName: customerId }),
+    });
+    expect(response.status).toBe(200);
+  };
   const successfulPosts = (path: string) =>
     emulator.requestLog().filter((e) => e.method === 'POST' && e.path === path && e.status === 200);
   const postsAfter = (sequence: number) =>
@@ -133,19 +145,47 @@ describe('provision-account fails closed on answers it cannot trust', () => {
   });
 
   it('reads a customer without any plan as "no plan" only from a well-formed answer', async () => {
-    // Prepare
+    // Prepare: an account without a Default Plan, customers that exist before the run.
     emulator.setSwitches({ defaultPlanId: null, currentPlanWhenNone: 'empty-object' });
     const other = { customerId: 'acct-none-empty', customerName: 'E' };
+    await createCustomerDirectly('acct-none');
+    await createCustomerDirectly(other.customerId);
     // Act
-    const result = await run({ customerId: 'acct-none', customerName: 'N' });
+    const result = await run({ customerId: 'acct-none', customerName: 'N' }, undefined, []);
     emulator.setSwitches({ currentPlanWhenNone: 'empty-body' });
-    const unreadable = await run(other);
+    const unreadable = await run(other, undefined, []);
     // Assess
     expect(result.steps.map((step) => step.stepId)).toContain('assignPlan');
     expect(plansOf('acct-none')).toEqual(['plan-pro']);
     expect(unreadable.failure).toMatchObject({ stepId: 'readPlan', code: 'AMBERFLO_UNAVAILABLE' });
     expect(plansOf(other.customerId)).toEqual([]);
   });
+
+  it.each([
+    ['right after its own create', [] as string[], false],
+    ['when the account has a Default Plan (REPLACEABLE_PLAN_IDS)', [DEFAULT_PLAN], true],
+  ])(
+    'reads "no plan" as not visible yet %s, and writes no plan',
+    async (_, replaceable, exists) => {
+      // Prepare: reads show no plan (as while the Default Plan is not visible yet).
+      emulator.setSwitches({ defaultPlanId: null, currentPlanWhenNone: '404' });
+      if (exists) await createCustomerDirectly('acct-lagging');
+      emulator.clearRequestLog();
+      // Act
+      const result = await run(
+        { customerId: 'acct-lagging', customerName: 'L' },
+        undefined,
+        replaceable,
+      );
+      // Assess
+      expect(result.status).toBe('ended');
+      expect(result.endAction).toEqual({ stepId: 'readPlan', name: 'planNotVisible' });
+      expect(emulator.requestLog().filter((entry) => entry.path.startsWith(PRICING))).toHaveLength(
+        1,
+      );
+      expect(plansOf('acct-lagging')).toEqual([]);
+    },
+  );
 
   it('ends at planConflict and writes nothing when a person chose another plan', async () => {
     // Prepare
@@ -263,6 +303,13 @@ describe('provision-account fails closed on answers it cannot trust', () => {
       code: 'AMBERFLO_UNAVAILABLE',
     });
     expect(result.failure?.message).toContain('at most 2000 items');
+    expect(reportedFailure(result)).toMatchObject({
+      stepId: 'readCommitments',
+      code: 'AMBERFLO_UNAVAILABLE',
+    });
+    expect(reportedFailure(result).message).toContain(
+      "The account's commitment list has more than 2000 commitments",
+    );
     expect(successfulPosts(COMMITMENT_CREATE)).toEqual([]);
   });
 

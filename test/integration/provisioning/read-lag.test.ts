@@ -1,0 +1,258 @@
+import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { Message } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAmberfloHttp } from '../../../lib/amberflo/http.ts';
+import { loadConfig } from '../../../lib/config.ts';
+import {
+  FAILURE_ATTRIBUTE,
+  parseFailureMetadata,
+} from '../../../lib/dead-letters/failure-metadata.ts';
+import { createDependencies } from '../../../lib/dependencies.ts';
+import { createBatchHandler } from '../../../lib/provisioning/handle-batch.ts';
+import { WRITE_CLAIM_KEY_INFIX } from '../../../lib/provisioning/write-claims.ts';
+import { EMULATOR_DEFAULT_PLAN_ID } from '../../../tools/amberflo-emulator/options.ts';
+import {
+  type AmberfloEmulator,
+  startAmberfloEmulator,
+} from '../../../tools/amberflo-emulator/server.ts';
+import { createAmberfloClient } from '../../helpers/amberflo-client.ts';
+import {
+  accountCreatedFactory,
+  envFactory,
+  lambdaContextFactory,
+  sqsRecordFactory,
+} from '../../helpers/factories.ts';
+import { type LocalAws, startLocalAws } from '../../helpers/local-aws.ts';
+
+const API_KEY = 'read-lag-api-key-5c1e';
+/** Reads show the state of 2.5 s ago: longer than the pause between two deliveries below. */
+const STALE_READ_MS = 2_500;
+const PAUSE_BETWEEN_DELIVERIES_MS = 300;
+/** Enough receives to outlast the lag (each failed delivery takes at least the pause). */
+const MAX_RECEIVE_COUNT = 20;
+const PRICING = '/payments/pricing/amberflo/customer-pricing';
+const CHANGE_PLAN = `${PRICING}/product-plan-cancellation`;
+const COMMITMENT_LIST = '/payments/pricing/amberflo/customer-commitment/list';
+const COMMITMENT_CREATE =
+  '/payments/pricing/amberflo/customer-commitment/arrears_commitment_with_trueup';
+const COMMITMENT = {
+  label: 'Annual commitment',
+  cycles: 12,
+  trueup: { minimumPayment: 1000, interval: 'MONTHLY' },
+};
+const RETRYABLE = ['AMBERFLO_UNAVAILABLE', 'DEPENDENCY_UNAVAILABLE', 'DUPLICATE_IN_PROGRESS'];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('reads that lag writes for longer than the gap between deliveries (real handler)', () => {
+  let aws: LocalAws;
+  let amberflo: AmberfloEmulator;
+
+  beforeAll(async () => {
+    aws = await startLocalAws();
+    amberflo = await startAmberfloEmulator({ port: 0, apiKey: API_KEY });
+  });
+  beforeEach(async () => {
+    await aws.reset();
+    amberflo.reset();
+  });
+  afterAll(async () => {
+    await amberflo?.stop();
+    await aws?.stop();
+  });
+
+  const handler = (env: Record<string, string> = {}) =>
+    createBatchHandler(
+      createDependencies(
+        loadConfig(
+          envFactory({
+            AMBERFLO_BASE_URL: amberflo.url,
+            AMBERFLO_API_KEY: API_KEY,
+            DEAD_LETTER_QUEUE_URL: aws.deadLetterQueue.queueUrl,
+            IDEMPOTENCY_TABLE_NAME: aws.tableName,
+            MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
+            ...env,
+          }),
+        ),
+        { awsClients: { sqs: aws.sqs, dynamodb: aws.dynamodb } },
+      ),
+      { timeoutEarlyInMillis: 0 },
+    );
+
+  const record = (body: unknown, receiveCount: number, messageId: string): SQSRecord =>
+    sqsRecordFactory(body, {
+      eventSourceARN: aws.queue.queueArn,
+      attributes: { ApproximateReceiveCount: String(receiveCount) },
+      messageId,
+    });
+  const failureOf = (message: Message | undefined) =>
+    parseFailureMetadata(message?.MessageAttributes?.[FAILURE_ATTRIBUTE]?.StringValue);
+  const plansOf = (customerId: string) =>
+    (amberflo.state().relations[customerId] ?? []).map((relation) => relation.productPlanId);
+  /** Writes that took effect in the emulator, whatever the client was told. */
+  const effectiveWrites = (path: string) =>
+    amberflo
+      .requestLog()
+      .filter(
+        (entry) =>
+          entry.method === 'POST' &&
+          entry.path === path &&
+          (entry.handledStatus ?? entry.status) === 200,
+      ).length;
+  const client = () =>
+    createAmberfloClient(
+      createAmberfloHttp({ baseUrl: amberflo.url, getApiKey: () => API_KEY, timeoutMs: 2_000 }),
+    );
+
+  /** Delivers one message receive after receive (bounded), until it is acknowledged or dead-lettered. */
+  const deliverUntilSettled = async (body: unknown, env: Record<string, string> = {}) => {
+    const messageId = `m-${Math.random().toString(16).slice(2)}`;
+    for (let receive = 1; receive <= MAX_RECEIVE_COUNT; receive++) {
+      const response = await handler(env)(
+        { Records: [record(body, receive, messageId)] },
+        lambdaContextFactory(),
+      );
+      if (response.batchItemFailures.length === 0) return receive;
+      await sleep(PAUSE_BETWEEN_DELIVERIES_MS);
+    }
+    throw new Error('not settled within MAX_RECEIVE_COUNT receives');
+  };
+
+  describe.each([
+    ['createCustomer', '/customers', {}],
+    ['replacePlan', CHANGE_PLAN, {}],
+    // A customer that exists without any plan, in an account without a Default Plan: the plain assignment.
+    ['assignPlan', PRICING, { REPLACEABLE_PLAN_IDS: '' }],
+    ['createCommitment', COMMITMENT_CREATE, {}],
+  ] as const)('at %s', (step, path, env) => {
+    it.each([
+      ['no fault', false],
+      ['a 503 after the write took effect', true],
+    ])('with %s: one write of the kind, and provisioned or a retryable code', async (_, fault) => {
+      // Prepare
+      const customerId = `acct-lag-${step}-${fault ? '503' : 'ok'}`;
+      // A second commitment or plain assignment would succeed, so that a repeated write shows in the state.
+      amberflo.setSwitches({ secondCommitment: 'replace', assignOverActivePlan: 'append' });
+      if (step === 'assignPlan') {
+        amberflo.setSwitches({ defaultPlanId: null, currentPlanWhenNone: '404' });
+        await client().createCustomer({ customerId, customerName: 'Lagging Co' });
+      }
+      amberflo.setSwitches({ staleReadMs: STALE_READ_MS });
+      if (fault) amberflo.failNext(`POST ${path}`, 'error-503', 1, { phase: 'after' });
+      // Without a fault the plan write succeeds; the run then fails at the next read, so that the next delivery
+      // reads the plan again while the write is not visible yet.
+      if (!fault && step !== 'createCustomer' && step !== 'createCommitment') {
+        amberflo.failNext(`GET ${COMMITMENT_LIST}`, 'error-503', 3);
+      }
+      const body = accountCreatedFactory({ customerId, commitment: COMMITMENT });
+      // Act
+      let settledAt: number | undefined;
+      try {
+        settledAt = await deliverUntilSettled(body, env);
+      } catch {
+        settledAt = undefined;
+      }
+      // Assess
+      const posts = amberflo.requestLog().filter((e) => e.method === 'POST' && e.path === path);
+      if (fault) expect(posts.some((entry) => entry.fault === 'error-503')).toBe(true);
+      expect(effectiveWrites(path)).toBe(1);
+      expect(amberflo.state().customers.filter((c) => c.customerId === customerId)).toHaveLength(1);
+      expect(plansOf(customerId).filter((plan) => plan === 'plan-pro')).toHaveLength(1);
+      expect(effectiveWrites(COMMITMENT_CREATE)).toBeLessThanOrEqual(1);
+      const deadLetters = await aws.receiveAll(aws.deadLetterQueue);
+      for (const deadLetter of deadLetters) {
+        expect(RETRYABLE).toContain(failureOf(deadLetter)?.code);
+      }
+      if (deadLetters.length === 0) {
+        expect(settledAt).toBeDefined();
+        expect(effectiveWrites(COMMITMENT_CREATE)).toBe(1);
+        expect(plansOf(customerId).at(-1)).toBe('plan-pro');
+      }
+    });
+  });
+
+  it('never assigns over the Default Plan that reads do not show yet right after the create', async () => {
+    // Prepare: a customer without a plan answers 404, and the Default Plan of a new customer is not visible yet.
+    amberflo.setSwitches({ currentPlanWhenNone: '404', staleReadMs: 1_500 });
+    const body = accountCreatedFactory({ customerId: 'acct-default-lag' });
+    // Act
+    const settledAt = await deliverUntilSettled(body);
+    // Assess
+    expect(settledAt).toBeGreaterThan(1);
+    expect(amberflo.requestLog().filter((e) => e.routeKey === `POST ${PRICING}`)).toEqual([]);
+    expect(effectiveWrites(CHANGE_PLAN)).toBe(1);
+    expect(plansOf('acct-default-lag')).toEqual([EMULATOR_DEFAULT_PLAN_ID, 'plan-pro']);
+  });
+
+  it('lets only one of two concurrent copies write, when the first copy lost its idempotency record', async () => {
+    // Prepare: the first copy's create is slow to be applied.
+    const body = accountCreatedFactory({ customerId: 'acct-twins' });
+    amberflo.failNext('POST /customers', 'latency', 1, { latencyMs: 1_500 });
+    // Act
+    const first = handler()({ Records: [record(body, 1, 'first')] }, lambdaContextFactory());
+    // Bounded wait until the first copy has claimed its create (it is now waiting for Amberflo's answer).
+    for (let poll = 0; poll < 100 && (await aws.writeClaims()).length === 0; poll++) {
+      await sleep(20);
+    }
+    // Its in-progress idempotency record is gone (expired lock, lost table item): nothing stops the second copy.
+    for (const id of await idempotencyRecordIds()) {
+      await aws.dynamodb.send(
+        new DeleteItemCommand({ TableName: aws.tableName, Key: { id: { S: id } } }),
+      );
+    }
+    const second = await handler()(
+      { Records: [record(body, 1, 'second')] },
+      lambdaContextFactory(),
+    );
+    const firstResponse = await first;
+    // Assess
+    expect(firstResponse.batchItemFailures).toEqual([]);
+    expect(second.batchItemFailures).toEqual([{ itemIdentifier: 'second' }]);
+    expect(amberflo.requestLog().filter((e) => e.routeKey === 'POST /customers')).toHaveLength(1);
+    expect(plansOf('acct-twins')).toEqual([EMULATOR_DEFAULT_PLAN_ID, 'plan-pro']);
+    expect(await aws.receiveAll(aws.deadLetterQueue)).toEqual([]);
+  });
+
+  it('writes again once the settle time has passed, when the first write truly failed', async () => {
+    // Prepare: every create of the first delivery fails before it takes effect.
+    const settle = { WRITE_SETTLE_SECONDS: '1' };
+    const body = accountCreatedFactory({ customerId: 'acct-settle' });
+    amberflo.failNext('POST /customers', 'error-503', 3);
+    const creates = () =>
+      amberflo.requestLog().filter((e) => e.routeKey === 'POST /customers').length;
+    // Act
+    const first = await handler(settle)(
+      { Records: [record(body, 1, 'settle')] },
+      lambdaContextFactory(),
+    );
+    const createsAfterFirst = creates();
+    const tooSoon = await handler(settle)(
+      { Records: [record(body, 2, 'settle')] },
+      lambdaContextFactory(),
+    );
+    const createsAfterTooSoon = creates();
+    await sleep(1_100);
+    const settled = await handler(settle)(
+      { Records: [record(body, 3, 'settle')] },
+      lambdaContextFactory(),
+    );
+    // Assess
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'settle' }]);
+    expect(createsAfterFirst).toBe(3);
+    expect(tooSoon.batchItemFailures).toEqual([{ itemIdentifier: 'settle' }]);
+    expect(createsAfterTooSoon).toBe(createsAfterFirst);
+    expect(settled.batchItemFailures).toEqual([]);
+    expect(creates()).toBe(createsAfterFirst + 1);
+    expect(plansOf('acct-settle')).toEqual([EMULATOR_DEFAULT_PLAN_ID, 'plan-pro']);
+  });
+
+  const idempotencyRecordIds = async (): Promise<string[]> => {
+    const { Items = [] } = await aws.dynamodb.send(
+      new ScanCommand({ TableName: aws.tableName, ConsistentRead: true }),
+    );
+    return Items.map((item) => item['id']?.S ?? '').filter(
+      (id) => id !== '' && !id.includes(WRITE_CLAIM_KEY_INFIX),
+    );
+  };
+});
