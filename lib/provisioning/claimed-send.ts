@@ -13,7 +13,12 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { classifyResponse } from '../amberflo/classify.ts';
-import type { HttpRequest, Send, SendRefusal } from '../arazzo/http-port.ts';
+import {
+  type HttpRequest,
+  isSendRefusal,
+  type Send,
+  type SendRefusal,
+} from '../arazzo/http-port.ts';
 import { AmberfloUnavailableError, type AppError, UnexpectedError } from '../errors.ts';
 import type { WriteClaimKey, WriteClaimStore } from './write-claims.ts';
 
@@ -122,8 +127,13 @@ export const createClaimedSend = (options: ClaimedSendOptions): Send => {
         throw refused(error as AppError);
       });
     if (!claim.granted) throw notVisibleYet(operation, claim.writtenAt, store.settleSeconds);
-    // A throw here (no answer) keeps the claim: the write may have happened.
-    const response = await send(request, sendOptions);
+    // A throw here (no answer) keeps the claim: the write may have happened. A refusal of the transport (request
+    // budget, open circuit, too little time left) means it was never sent: a fresh claim goes with it, or the write
+    // would be held back for WRITE_SETTLE_SECONDS for nothing.
+    const response = await send(request, sendOptions).catch(async (error: unknown) => {
+      if (isSendRefusal(error) && claim.replacedWrittenAt === undefined) await store.release(key);
+      throw error;
+    });
     if (isRefusal(response.status)) {
       if (claim.replacedWrittenAt !== undefined) {
         throw doubtfulRefusal(

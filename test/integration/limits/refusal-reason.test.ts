@@ -7,17 +7,19 @@ import {
   reportedFailure,
   toProvisionAccountInputs,
 } from '../../../lib/workflows/provision-account.ts';
+import { EMULATOR_DEFAULT_PLAN_ID } from '../../../tools/amberflo-emulator/options.ts';
 import type { AmberfloEmulator } from '../../../tools/amberflo-emulator/server.ts';
 import { createAmberfloClient } from '../../helpers/amberflo-client.ts';
 import { API_KEY, startEmulator } from './limits-fixture.ts';
 
 const PRICING = '/payments/pricing/amberflo/customer-pricing';
+const CHANGE_PLAN = `${PRICING}/product-plan-cancellation`;
 const THRESHOLD = 3;
 
 /**
  * The real provisioning workflow and HTTP layer on the emulator: the create loses a race (400, the re-check finds the
- * customer), the customer has no plan (404), and the circuit opens (other records' failures) just before the plan is
- * assigned, so that write is refused without a request.
+ * customer), the customer is on the account's Default Plan (replaceable), and the circuit opens (other records'
+ * failures) just before the plan is changed, so that write is refused without a request.
  */
 describe('a refused write after a recovered failure (real workflow, emulator)', () => {
   let amberflo: AmberfloEmulator;
@@ -27,7 +29,6 @@ describe('a refused write after a recovered failure (real workflow, emulator)', 
   });
   beforeEach(() => {
     amberflo.reset();
-    amberflo.setSwitches({ defaultPlanId: null, currentPlanWhenNone: '404' });
   });
   afterAll(() => amberflo?.stop());
 
@@ -47,7 +48,7 @@ describe('a refused write after a recovered failure (real workflow, emulator)', 
       if (request.method === 'POST' && path === '/customers') {
         await other.createCustomer({ customerId: 'acct-refused', customerName: 'Other writer' });
       }
-      if (request.method === 'POST' && path === PRICING) {
+      if (request.method === 'POST' && path === CHANGE_PLAN) {
         for (let index = 0; index < THRESHOLD; index++) http.circuit.record(true);
       }
       return http.send(request, options);
@@ -57,7 +58,7 @@ describe('a refused write after a recovered failure (real workflow, emulator)', 
     const result = await run(
       toProvisionAccountInputs(
         { customerId: 'acct-refused', customerName: 'Refused', productId: 'plan-pro' },
-        { amberfloProductId: '1', replaceablePlanIds: [] },
+        { amberfloProductId: '1', replaceablePlanIds: [EMULATOR_DEFAULT_PLAN_ID] },
       ),
       { signal: new AbortController().signal, deadline: Date.now() + 10_000 },
     );
@@ -69,10 +70,10 @@ describe('a refused write after a recovered failure (real workflow, emulator)', 
       ['POST', '/customers', 200],
       ['POST', '/customers', 400],
       ['GET', '/customers', 200],
-      ['GET', PRICING, 404],
+      ['GET', PRICING, 200],
     ]);
     expect(error.code).toBe('AMBERFLO_UNAVAILABLE');
-    expect(error.details).toMatchObject({ step: 'assignPlan' });
+    expect(error.details).toMatchObject({ step: 'replacePlan' });
     expect(error.details.httpStatus).toBeUndefined();
     expect(decideOutcome(error, 1, 10)).toBe('retry');
   });

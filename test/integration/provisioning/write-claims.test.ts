@@ -212,6 +212,18 @@ describe('write claims (dynalite)', () => {
       expect(await aws.writeClaims()).toHaveLength(1);
     });
 
+    it('releases a fresh claim when the transport refused to send the write', async () => {
+      // Prepare: the request budget or an open circuit refuses before anything goes out.
+      const send: Send = async () => {
+        throw Object.assign(new Error('not sent: request budget'), { sendRefused: true as const });
+      };
+      // Act
+      const error = await refusalOf(claimed(send)(post, run()));
+      // Assess
+      expect(error.message).toContain('not sent');
+      expect(await aws.writeClaims()).toEqual([]);
+    });
+
     it('releases the claim after a 4xx and returns the answer', async () => {
       // Prepare
       const send = answering(400);
