@@ -1,15 +1,6 @@
-/** The options, per-call options and events of the Amberflo HTTP layer (`createAmberfloHttp`), with their defaults. */
+/** The options, per-call options and events of the Amberflo HTTP layer (`createAmberfloHttp`). */
 import type { HttpRequest } from '../arazzo/http-port.ts';
 import type { CircuitBreakerOptions, CircuitEvent } from './circuit-breaker.ts';
-
-/** Amberflo's API root (docs/amberflo-api.md §8). */
-export const DEFAULT_AMBERFLO_BASE_URL = 'https://app.amberflo.io';
-/** Bodies larger than this are refused before parsing (docs/arazzo.md §12). */
-export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
-/** Default cap of one backpressure pause. */
-export const DEFAULT_MAX_PAUSE_MS = 30_000;
-/** Default least time worth sending a request with. */
-export const DEFAULT_MIN_REQUEST_MS = 1_000;
 
 /** Options of `createAmberfloHttp`. */
 export type AmberfloHttpOptions = {

@@ -15,29 +15,30 @@ import { createTokenBucket, type TokenBucket } from '../rate-limit/token-bucket.
 import { createCall } from './call.ts';
 import { type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.ts';
 import { createRequest, createSend } from './entry-points.ts';
-import {
-  type AmberfloCallOptions,
-  type AmberfloHttpEvent,
-  type AmberfloHttpOptions,
-  type AmberfloRequest,
-  DEFAULT_AMBERFLO_BASE_URL,
-  DEFAULT_MAX_PAUSE_MS,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_MIN_REQUEST_MS,
+import type {
+  AmberfloCallOptions,
+  AmberfloHttpEvent,
+  AmberfloHttpOptions,
+  AmberfloRequest,
 } from './http-options.ts';
 import { createAmberfloKy } from './ky-instance.ts';
 import { createRequestGate } from './request-gate.ts';
 
-export {
-  type AmberfloCallOptions,
-  type AmberfloHttpEvent,
-  type AmberfloHttpOptions,
-  type AmberfloRequest,
-  DEFAULT_AMBERFLO_BASE_URL,
-  DEFAULT_MAX_PAUSE_MS,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_MIN_REQUEST_MS,
+export type {
+  AmberfloCallOptions,
+  AmberfloHttpEvent,
+  AmberfloHttpOptions,
+  AmberfloRequest,
 } from './http-options.ts';
+
+/** Amberflo's API root (docs/amberflo-api.md §8). */
+export const DEFAULT_AMBERFLO_BASE_URL = 'https://app.amberflo.io';
+/** Bodies larger than this are refused before parsing (docs/arazzo.md §12). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+/** Default cap of one backpressure pause. */
+export const DEFAULT_MAX_PAUSE_MS = 30_000;
+/** Default least time worth sending a request with. */
+export const DEFAULT_MIN_REQUEST_MS = 1_000;
 
 /** The shared HTTP layer: the ky instance, the interpreter's `send`, and a relative `request` for the client. */
 export type AmberfloHttp = {
