@@ -93,8 +93,10 @@ if (options.amberfloUrl && !apiKey) {
 }
 
 // Locally a failed record should come back in seconds, not the deployed 3 minutes: the only two values changed.
-const LOCAL_VISIBILITY_SECONDS = 6;
-const LOCAL_FUNCTION_TIMEOUT_MS = 5_000;
+// The function timeout keeps room for a whole batch at the deployed request budget (10 records × 4 calls at 5/s per
+// poller = 8 s, plus the 3 s margin), so the demo paces requests rather than refusing most of them.
+const LOCAL_VISIBILITY_SECONDS = 15;
+const LOCAL_FUNCTION_TIMEOUT_MS = 12_000;
 const started = Date.now();
 const stack = await startLocalStack({
   visibilityTimeoutSeconds: LOCAL_VISIBILITY_SECONDS,
