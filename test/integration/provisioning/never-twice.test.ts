@@ -1,14 +1,4 @@
-import type { Message } from '@aws-sdk/client-sqs';
-import type { SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createAmberfloHttp } from '../../../lib/amberflo/http.ts';
-import { loadConfig } from '../../../lib/config.ts';
-import {
-  FAILURE_ATTRIBUTE,
-  parseFailureMetadata,
-} from '../../../lib/dead-letters/failure-metadata.ts';
-import { createDependencies } from '../../../lib/dependencies.ts';
-import { createBatchHandler } from '../../../lib/provisioning/handle-batch.ts';
 import {
   EMULATOR_DEFAULT_PLAN_ID,
   type FaultKind,
@@ -17,27 +7,19 @@ import {
   type AmberfloEmulator,
   startAmberfloEmulator,
 } from '../../../tools/amberflo-emulator/server.ts';
-import { createAmberfloClient } from '../../helpers/amberflo-client.ts';
-import {
-  accountCreatedFactory,
-  envFactory,
-  lambdaContextFactory,
-  sqsRecordFactory,
-} from '../../helpers/factories.ts';
+import { accountCreatedFactory, lambdaContextFactory } from '../../helpers/factories.ts';
 import { type LocalAws, startLocalAws } from '../../helpers/local-aws.ts';
+import {
+  CHANGE_PLAN,
+  COMMITMENT,
+  COMMITMENT_CREATE,
+  COMMITMENT_LIST,
+  PRICING,
+  provisioningFixture,
+} from '../../helpers/provisioning-fixture.ts';
 
 const API_KEY = 'never-twice-api-key-81d2';
 const MAX_RECEIVE_COUNT = 4;
-const PRICING = '/payments/pricing/amberflo/customer-pricing';
-const CHANGE_PLAN = `${PRICING}/product-plan-cancellation`;
-const COMMITMENT_LIST = '/payments/pricing/amberflo/customer-commitment/list';
-const COMMITMENT_CREATE =
-  '/payments/pricing/amberflo/customer-commitment/arrears_commitment_with_trueup';
-const COMMITMENT = {
-  label: 'Annual commitment',
-  cycles: 12,
-  trueup: { minimumPayment: 1000, interval: 'MONTHLY' },
-};
 
 describe('never write twice, never replace a chosen plan, never hide the reason (real handler)', () => {
   let aws: LocalAws;
@@ -59,54 +41,10 @@ describe('never write twice, never replace a chosen plan, never hide the reason 
     await aws?.stop();
   });
 
-  const handler = (env: Record<string, string> = {}) =>
-    createBatchHandler(
-      createDependencies(
-        loadConfig(
-          envFactory({
-            AMBERFLO_BASE_URL: amberflo.url,
-            AMBERFLO_API_KEY: API_KEY,
-            DEAD_LETTER_QUEUE_URL: aws.deadLetterQueue.queueUrl,
-            IDEMPOTENCY_TABLE_NAME: aws.tableName,
-            MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
-            BATCH_CONCURRENCY: '2',
-            ...env,
-          }),
-        ),
-        { awsClients: { sqs: aws.sqs, dynamodb: aws.dynamodb } },
-      ),
-      { timeoutEarlyInMillis: 0 },
-    );
-
-  const record = (body: unknown, receiveCount = 1, messageId?: string): SQSRecord =>
-    sqsRecordFactory(body, {
-      eventSourceARN: aws.queue.queueArn,
-      attributes: { ApproximateReceiveCount: String(receiveCount) },
-      ...(messageId ? { messageId } : {}),
-    });
-  const failureOf = (message: Message | undefined) =>
-    parseFailureMetadata(message?.MessageAttributes?.[FAILURE_ATTRIBUTE]?.StringValue);
-  const plansOf = (customerId: string) =>
-    (amberflo.state().relations[customerId] ?? []).map((relation) => relation.productPlanId);
-  const client = () =>
-    createAmberfloClient(
-      createAmberfloHttp({ baseUrl: amberflo.url, getApiKey: () => API_KEY, timeoutMs: 2_000 }),
-    );
-
-  /** Delivers one message like SQS would, receive after receive, until it is acknowledged or dead-lettered. */
-  const deliverUntilSettled = async (body: unknown, pauseMs = 0) => {
-    const messageId = `m-${Math.random().toString(16).slice(2)}`;
-    for (let receive = 1; receive <= MAX_RECEIVE_COUNT; receive++) {
-      const response = await handler()(
-        { Records: [record(body, receive, messageId)] },
-        lambdaContextFactory(),
-      );
-      if (response.batchItemFailures.length === 0) return receive;
-      // Models the visibility timeout before SQS delivers the message again.
-      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
-    }
-    throw new Error('not settled within MAX_RECEIVE_COUNT receives');
-  };
+  const { handler, record, failureOf, plansOf, client, deliverUntilSettled } = provisioningFixture(
+    () => ({ aws, amberflo }),
+    { apiKey: API_KEY, maxReceiveCount: MAX_RECEIVE_COUNT, env: { BATCH_CONCURRENCY: '2' } },
+  );
 
   describe('plan policy', () => {
     it('dead-letters PLAN_CONFLICT with both plan ids when sales already chose a plan, and writes nothing', async () => {
@@ -282,7 +220,7 @@ describe('never write twice, never replace a chosen plan, never hide the reason 
         // Act
         let settledAt: number | undefined;
         try {
-          settledAt = await deliverUntilSettled(body, 200);
+          settledAt = await deliverUntilSettled(body, { pauseMs: 200 });
         } catch {
           settledAt = undefined;
         }

@@ -1,29 +1,21 @@
 import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import type { Message } from '@aws-sdk/client-sqs';
-import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAmberfloHttp } from '../../../lib/amberflo/http.ts';
-import { loadConfig } from '../../../lib/config.ts';
-import {
-  FAILURE_ATTRIBUTE,
-  parseFailureMetadata,
-} from '../../../lib/dead-letters/failure-metadata.ts';
-import { createDependencies } from '../../../lib/dependencies.ts';
-import { createBatchHandler } from '../../../lib/provisioning/handle-batch.ts';
 import { WRITE_CLAIM_KEY_INFIX } from '../../../lib/provisioning/write-claims.ts';
 import { EMULATOR_DEFAULT_PLAN_ID } from '../../../tools/amberflo-emulator/options.ts';
 import {
   type AmberfloEmulator,
   startAmberfloEmulator,
 } from '../../../tools/amberflo-emulator/server.ts';
-import { createAmberfloClient } from '../../helpers/amberflo-client.ts';
-import {
-  accountCreatedFactory,
-  envFactory,
-  lambdaContextFactory,
-  sqsRecordFactory,
-} from '../../helpers/factories.ts';
+import { accountCreatedFactory, lambdaContextFactory } from '../../helpers/factories.ts';
 import { type LocalAws, startLocalAws } from '../../helpers/local-aws.ts';
+import {
+  CHANGE_PLAN,
+  COMMITMENT,
+  COMMITMENT_CREATE,
+  COMMITMENT_LIST,
+  PRICING,
+  provisioningFixture,
+} from '../../helpers/provisioning-fixture.ts';
 
 const API_KEY = 'read-lag-api-key-5c1e';
 /** Reads show the state of 2.5 s ago: longer than the pause between two deliveries below. */
@@ -31,16 +23,6 @@ const STALE_READ_MS = 2_500;
 const PAUSE_BETWEEN_DELIVERIES_MS = 300;
 /** Enough receives to outlast the lag (each failed delivery takes at least the pause). */
 const MAX_RECEIVE_COUNT = 20;
-const PRICING = '/payments/pricing/amberflo/customer-pricing';
-const CHANGE_PLAN = `${PRICING}/product-plan-cancellation`;
-const COMMITMENT_LIST = '/payments/pricing/amberflo/customer-commitment/list';
-const COMMITMENT_CREATE =
-  '/payments/pricing/amberflo/customer-commitment/arrears_commitment_with_trueup';
-const COMMITMENT = {
-  label: 'Annual commitment',
-  cycles: 12,
-  trueup: { minimumPayment: 1000, interval: 'MONTHLY' },
-};
 const RETRYABLE = ['AMBERFLO_UNAVAILABLE', 'DEPENDENCY_UNAVAILABLE', 'DUPLICATE_IN_PROGRESS'];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -62,34 +44,10 @@ describe('reads that lag writes for longer than the gap between deliveries (real
     await aws?.stop();
   });
 
-  const handler = (env: Record<string, string> = {}) =>
-    createBatchHandler(
-      createDependencies(
-        loadConfig(
-          envFactory({
-            AMBERFLO_BASE_URL: amberflo.url,
-            AMBERFLO_API_KEY: API_KEY,
-            DEAD_LETTER_QUEUE_URL: aws.deadLetterQueue.queueUrl,
-            IDEMPOTENCY_TABLE_NAME: aws.tableName,
-            MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
-            ...env,
-          }),
-        ),
-        { awsClients: { sqs: aws.sqs, dynamodb: aws.dynamodb } },
-      ),
-      { timeoutEarlyInMillis: 0 },
-    );
-
-  const record = (body: unknown, receiveCount: number, messageId: string): SQSRecord =>
-    sqsRecordFactory(body, {
-      eventSourceARN: aws.queue.queueArn,
-      attributes: { ApproximateReceiveCount: String(receiveCount) },
-      messageId,
-    });
-  const failureOf = (message: Message | undefined) =>
-    parseFailureMetadata(message?.MessageAttributes?.[FAILURE_ATTRIBUTE]?.StringValue);
-  const plansOf = (customerId: string) =>
-    (amberflo.state().relations[customerId] ?? []).map((relation) => relation.productPlanId);
+  const { handler, record, failureOf, plansOf, client, deliverUntilSettled } = provisioningFixture(
+    () => ({ aws, amberflo }),
+    { apiKey: API_KEY, maxReceiveCount: MAX_RECEIVE_COUNT },
+  );
   /** Writes that took effect in the emulator, whatever the client was told. */
   const effectiveWrites = (path: string) =>
     amberflo
@@ -100,24 +58,6 @@ describe('reads that lag writes for longer than the gap between deliveries (real
           entry.path === path &&
           (entry.handledStatus ?? entry.status) === 200,
       ).length;
-  const client = () =>
-    createAmberfloClient(
-      createAmberfloHttp({ baseUrl: amberflo.url, getApiKey: () => API_KEY, timeoutMs: 2_000 }),
-    );
-
-  /** Delivers one message receive after receive (bounded), until it is acknowledged or dead-lettered. */
-  const deliverUntilSettled = async (body: unknown, env: Record<string, string> = {}) => {
-    const messageId = `m-${Math.random().toString(16).slice(2)}`;
-    for (let receive = 1; receive <= MAX_RECEIVE_COUNT; receive++) {
-      const response = await handler(env)(
-        { Records: [record(body, receive, messageId)] },
-        lambdaContextFactory(),
-      );
-      if (response.batchItemFailures.length === 0) return receive;
-      await sleep(PAUSE_BETWEEN_DELIVERIES_MS);
-    }
-    throw new Error('not settled within MAX_RECEIVE_COUNT receives');
-  };
 
   describe.each([
     ['createCustomer', '/customers', {}],
@@ -149,7 +89,7 @@ describe('reads that lag writes for longer than the gap between deliveries (real
       // Act
       let settledAt: number | undefined;
       try {
-        settledAt = await deliverUntilSettled(body, env);
+        settledAt = await deliverUntilSettled(body, { env, pauseMs: PAUSE_BETWEEN_DELIVERIES_MS });
       } catch {
         settledAt = undefined;
       }
@@ -177,7 +117,7 @@ describe('reads that lag writes for longer than the gap between deliveries (real
     amberflo.setSwitches({ currentPlanWhenNone: '404', staleReadMs: 1_500 });
     const body = accountCreatedFactory({ customerId: 'acct-default-lag' });
     // Act
-    const settledAt = await deliverUntilSettled(body);
+    const settledAt = await deliverUntilSettled(body, { pauseMs: PAUSE_BETWEEN_DELIVERIES_MS });
     // Assess
     expect(settledAt).toBeGreaterThan(1);
     expect(amberflo.requestLog().filter((e) => e.routeKey === `POST ${PRICING}`)).toEqual([]);

@@ -16,17 +16,15 @@ import {
   startAmberfloEmulator,
 } from '../../../tools/amberflo-emulator/server.ts';
 
+import {
+  CHANGE_PLAN,
+  COMMITMENT,
+  COMMITMENT_CREATE,
+  COMMITMENT_LIST,
+  PRICING,
+} from '../../helpers/provisioning-fixture.ts';
+
 const DEFAULT_PLAN = 'plan-default';
-const PRICING = '/payments/pricing/amberflo/customer-pricing';
-const CHANGE_PLAN = `${PRICING}/product-plan-cancellation`;
-const COMMITMENT_LIST = '/payments/pricing/amberflo/customer-commitment/list';
-const COMMITMENT_CREATE =
-  '/payments/pricing/amberflo/customer-commitment/arrears_commitment_with_trueup';
-const COMMITMENT = {
-  label: 'Annual commitment',
-  cycles: 12,
-  trueup: { minimumPayment: 1000, interval: 'MONTHLY' },
-};
 const BAD_BODIES: readonly FaultKind[] = ['html-200', 'empty-200', 'malformed-json'];
 const document = loadProvisionAccountWorkflow();
 
