@@ -7,7 +7,7 @@ import { checkResponse, responseViewOf } from './check-response.ts';
 import { criteriaPass } from './criteria.ts';
 import type { ExpressionScope, ResponseView } from './expression.ts';
 import { type FailureReason, type HttpResponse, isSendRefusal } from './http-port.ts';
-import type { PreparedStep } from './prepare.ts';
+import type { PreparedOperationStep } from './prepare.ts';
 import { failRun, giveUpRun } from './run-report.ts';
 import type { RunResult, StepRecord } from './run-result.ts';
 import type { AttemptFailure, RunState } from './run-state.ts';
@@ -40,7 +40,7 @@ type Sent =
  * transient (the refusal only prolongs it), else nothing, so that the refusal is classified itself. An earlier
  * failure of another step, or one a success has since cleared, says nothing about why this request was not sent.
  */
-const refusalCause = (run: RunState, step: PreparedStep): AttemptFailure | undefined => {
+const refusalCause = (run: RunState, step: PreparedOperationStep): AttemptFailure | undefined => {
   const last = run.lastFailure;
   if (last === undefined || last.stepId !== step.stepId) return undefined;
   const transient =
@@ -52,7 +52,7 @@ const refusalCause = (run: RunState, step: PreparedStep): AttemptFailure | undef
 
 const send = async (
   run: RunState,
-  step: PreparedStep,
+  step: PreparedOperationStep,
   built: BuiltRequest,
   record: StepRecord,
   started: number,
@@ -100,7 +100,7 @@ type Read = Pick<Attempt, 'response' | 'reason' | 'sendError' | 'bodyText' | 'sc
 const noAnswer = (): ResponseView => ({ statusCode: null, headers: {}, body: undefined });
 
 /** The answer's view, and why it failed before its criteria, if it did. */
-const readSent = (step: PreparedStep, sent: Exclude<Sent, { stopped: RunResult }>): Read => {
+const readSent = (step: PreparedOperationStep, sent: Exclude<Sent, { stopped: RunResult }>): Read => {
   if ('reason' in sent)
     return { response: noAnswer(), reason: sent.reason, sendError: sent.sendError };
   const response = responseViewOf(sent.answer);
@@ -113,14 +113,14 @@ const readSent = (step: PreparedStep, sent: Exclude<Sent, { stopped: RunResult }
   };
 };
 
-const succeededBy = (step: PreparedStep, response: ResponseView, scope: ExpressionScope) =>
+const succeededBy = (step: PreparedOperationStep, response: ResponseView, scope: ExpressionScope) =>
   step.successCriteria.length === 0
     ? response.statusCode !== null && response.statusCode >= 200 && response.statusCode < 300
     : criteriaPass(step.successCriteria, scope);
 
 export const performAttempt = async (
   run: RunState,
-  step: PreparedStep,
+  step: PreparedOperationStep,
   record: StepRecord,
   started: number,
 ): Promise<AttemptResult> => {

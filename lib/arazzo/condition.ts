@@ -52,6 +52,7 @@ const BASES: readonly RegExp[] = [
   /^\$(request|response)\.body/,
   /^\$(inputs|outputs)\.[A-Za-z0-9_-]+/,
   /^\$steps\.[A-Za-z0-9_-]+\.outputs\.[A-Za-z0-9_-]+/,
+  /^\$workflows\.[A-Za-z0-9_-]+\.(inputs|outputs)\.[A-Za-z0-9_-]+/,
 ];
 
 class ConditionSyntaxError extends Error {

@@ -32,6 +32,13 @@ export type Expression =
       readonly text: string;
     }
   | {
+      readonly kind: 'workflowInput' | 'workflowOutput';
+      readonly workflowId: string;
+      readonly name: string;
+      readonly path: readonly string[];
+      readonly text: string;
+    }
+  | {
       readonly kind: 'component';
       readonly section: 'parameters' | 'successActions' | 'failureActions' | 'inputs';
       readonly name: string;
@@ -52,8 +59,16 @@ export type ExpressionScope = {
   readonly inputs: Readonly<Record<string, unknown>>;
   readonly stepOutputs: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   readonly workflowOutputs: Readonly<Record<string, unknown>>;
+  /** Inputs and outputs of the workflows completed so far in the run, for `$workflows.<id>.*`. */
+  readonly workflows?: ReadonlyMap<string, WorkflowValues> | undefined;
   readonly request?: RequestView | undefined;
   readonly response?: ResponseView | undefined;
+};
+
+/** What a completed workflow leaves behind for `$workflows.<id>.inputs|outputs.<name>`. */
+export type WorkflowValues = {
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly outputs: Readonly<Record<string, unknown>>;
 };
 
 /** The request as sent, for `$url`, `$method` and `$request.*`. Header names lower-cased. */
@@ -89,6 +104,10 @@ const REQUEST_PARAM_RE = new RegExp(`^\\$request\\.(query|path)\\.(${NAME})$`);
 const BODY_RE = /^\$(request|response)\.body(#.*)?$/s;
 const INPUT_OUTPUT_RE = new RegExp(`^\\$(inputs|outputs)\\.(${NAME})(#.*)?$`, 's');
 const STEP_OUTPUT_RE = new RegExp(`^\\$steps\\.(${NAME})\\.outputs\\.(${NAME})(#.*)?$`, 's');
+const WORKFLOWS_RE = new RegExp(
+  `^\\$workflows\\.(${NAME})\\.(inputs|outputs)\\.(${NAME})(#.*)?$`,
+  's',
+);
 const COMPONENT_RE = new RegExp(
   `^\\$components\\.(parameters|successActions|failureActions|inputs)\\.(${COMPONENT_KEY})$`,
 );
@@ -106,7 +125,7 @@ const pointerOf = (
 
 /**
  * Parses a whole string as one runtime expression. Returns `{ ok: false, error }` for anything that does not match
- * our grammar, including `$workflows.*` (not supported yet).
+ * our grammar.
  */
 export const parseExpression = (text: string): ParsedExpression => {
   const simple = SIMPLE.get(text);
@@ -150,6 +169,14 @@ export const parseExpression = (text: string): ParsedExpression => {
       },
     };
   }
+  match = WORKFLOWS_RE.exec(text);
+  if (match) {
+    const pointer = pointerOf(match[4]);
+    if (!pointer.ok) return pointer;
+    const kind = match[2] === 'inputs' ? 'workflowInput' : 'workflowOutput';
+    const [workflowId, name] = [match[1] ?? '', match[3] ?? ''];
+    return { ok: true, expression: { kind, workflowId, name, path: pointer.path, text } };
+  }
   match = COMPONENT_RE.exec(text);
   if (match) {
     const section = match[1] as 'parameters' | 'successActions' | 'failureActions' | 'inputs';
@@ -161,9 +188,6 @@ export const parseExpression = (text: string): ParsedExpression => {
       ok: true,
       expression: { kind: 'sourceDescription', name: match[1] ?? '', ref: match[2] ?? '', text },
     };
-  }
-  if (text.startsWith('$workflows.')) {
-    return { ok: false, error: `"${text}": $workflows expressions are not supported` };
   }
   return { ok: false, error: `"${text}" is not a valid runtime expression` };
 };
@@ -246,6 +270,13 @@ export const evaluateExpression = (expression: Expression, scope: ExpressionScop
       const outputs = scope.stepOutputs.get(expression.stepId);
       if (outputs === undefined || !Object.hasOwn(outputs, expression.name)) return undefined;
       return resolveTokens(outputs[expression.name], expression.path);
+    }
+    case 'workflowInput':
+    case 'workflowOutput': {
+      const values = scope.workflows?.get(expression.workflowId);
+      const map = expression.kind === 'workflowInput' ? values?.inputs : values?.outputs;
+      if (map === undefined || !Object.hasOwn(map, expression.name)) return undefined;
+      return resolveTokens(map[expression.name], expression.path);
     }
     default:
       // Component and source references are resolved at build time; at run time they are absent.

@@ -1,12 +1,21 @@
 /** One workflow step, prepared: its operation's path and method, request values, criteria, actions and checks. */
-import type { CompiledDocument, CompiledStep } from './compiled-document.ts';
+import type {
+  CompiledDocument,
+  CompiledOperationStep,
+  CompiledStep,
+  CompiledWorkflowStep,
+} from './compiled-document.ts';
 import { compileSchema, type SchemaCheck } from './input-schema.ts';
 import { checkPathTemplate, splitPathTemplate } from './path-template.ts';
 import { prepareActions } from './prepare-actions.ts';
 import { prepareBody } from './prepare-body.ts';
 import { prepareCriteria } from './prepare-criteria.ts';
 import { prepareOutputs } from './prepare-outputs.ts';
-import type { PreparedStep } from './prepared-document.ts';
+import type {
+  PreparedOperationStep,
+  PreparedStep,
+  PreparedWorkflowStep,
+} from './prepared-document.ts';
 import { compileValuePlan } from './value-plan.ts';
 
 const prepareResponseChecks = (
@@ -29,15 +38,54 @@ const prepareResponseChecks = (
 export type StepPlace = {
   readonly where: string;
   readonly stepIndex: ReadonlyMap<string, number>;
+  /** Keys of every workflow of the document, for steps and actions that name one. */
+  readonly workflowKeys: ReadonlySet<string>;
 };
 
-/** Prepares one step against the document's operations; every problem goes to `issues`. */
+const prepareWorkflowStep = (
+  step: CompiledWorkflowStep,
+  place: StepPlace,
+  issues: string[],
+): PreparedWorkflowStep => {
+  const { where } = place;
+  if (!place.workflowKeys.has(step.workflow)) {
+    issues.push(`${where}/workflow: unknown workflow "${step.workflow}"`);
+  }
+  const actions = (list: 'onSuccess' | 'onFailure') =>
+    prepareActions(step[list], step.stepId, place, `${where}/${list}`, issues);
+  return {
+    kind: 'workflow',
+    stepId: step.stepId,
+    workflow: step.workflow,
+    parameters: step.parameters.map((parameter, p) => ({
+      name: parameter.name,
+      plan: compileValuePlan(parameter.value, `${where}/parameters/${p}/value`, issues),
+    })),
+    successCriteria: prepareCriteria(step.successCriteria, `${where}/successCriteria`, issues),
+    onSuccess: actions('onSuccess'),
+    onFailure: actions('onFailure'),
+    outputs: prepareOutputs(step.outputs, `${where}/outputs`, issues),
+  };
+};
+
+/** Prepares one step against the document's operations and workflows; every problem goes to `issues`. */
 export const prepareStep = (
   compiled: CompiledDocument,
   step: CompiledStep,
-  { where, stepIndex }: StepPlace,
+  place: StepPlace,
   issues: string[],
-): PreparedStep => {
+): PreparedStep =>
+  step.kind === 'workflow'
+    ? prepareWorkflowStep(step, place, issues)
+    : prepareOperationStep(compiled, step, place, issues);
+
+const prepareOperationStep = (
+  compiled: CompiledDocument,
+  step: CompiledOperationStep,
+  place: StepPlace,
+  issues: string[],
+): PreparedOperationStep => {
+  const { where } = place;
   const operation = compiled.operations[step.operation];
   if (operation === undefined)
     issues.push(`${where}/operation: unknown operation "${step.operation}"`);
@@ -51,8 +99,9 @@ export const prepareStep = (
   }));
   const body = prepareBody(step.requestBody, where, issues);
   const actions = (list: 'onSuccess' | 'onFailure') =>
-    prepareActions(step[list], step.stepId, stepIndex, `${where}/${list}`, issues);
+    prepareActions(step[list], step.stepId, place, `${where}/${list}`, issues);
   return {
+    kind: 'operation',
     stepId: step.stepId,
     method: operation?.method ?? 'GET',
     pathParts: splitPathTemplate(pathTemplate) ?? [],

@@ -21,8 +21,10 @@ export type {
   PreparedAction,
   PreparedCriterion,
   PreparedDocument,
+  PreparedOperationStep,
   PreparedStep,
   PreparedWorkflow,
+  PreparedWorkflowStep,
 } from './prepared-document.ts';
 export { evaluatePlan } from './value-plan.ts';
 
@@ -46,11 +48,19 @@ const prepareWorkflow = (
   issues: string[],
 ): PreparedWorkflow => {
   const stepIndex = new Map(workflow.steps.map((step, index) => [step.stepId, index]));
+  const workflowKeys = new Set(compiled.workflows.map((each) => each.key));
   const steps = workflow.steps.map((step, s) =>
-    prepareStep(compiled, step, { where: `${wWhere}/steps/${s}`, stepIndex }, issues),
+    prepareStep(compiled, step, { where: `${wWhere}/steps/${s}`, stepIndex, workflowKeys }, issues),
   );
+  workflow.dependsOn.forEach((key, d) => {
+    if (!workflowKeys.has(key)) issues.push(`${wWhere}/dependsOn/${d}: unknown workflow "${key}"`);
+  });
   return {
+    key: workflow.key,
     workflowId: workflow.workflowId,
+    // A source's workflow is keyed `$sourceDescriptions.<name>.<workflowId>`; a local one by its workflowId.
+    local: workflow.key === workflow.workflowId,
+    dependsOn: workflow.dependsOn,
     validateInputs: prepareInputsCheck(workflow, wWhere, issues),
     passwordPaths: findPasswordPaths(workflow.inputs),
     steps,
@@ -75,7 +85,7 @@ export const prepareDocument = (compiled: CompiledDocument): PreparedDocument =>
   const workflows = new Map<string, PreparedWorkflow>();
   compiled.workflows.forEach((workflow, w) => {
     workflows.set(
-      workflow.workflowId,
+      workflow.key,
       prepareWorkflow(compiled, workflow, `/workflows/${w}`, issues),
     );
   });

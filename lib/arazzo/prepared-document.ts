@@ -24,9 +24,12 @@ export type PreparedCriterion =
 export type PreparedAction = {
   readonly name: string;
   readonly type: 'end' | 'goto' | 'retry';
-  /** Index of the goto target in the workflow's steps. */
+  /** Index in the workflow's steps of the goto or retry target step; -1 when the action names none. */
   readonly target: number;
+  /** The target as written: a stepId or a workflow key (for the step's record, `goto:<id>`). */
   readonly targetId: string;
+  /** The key of the workflow a goto transfers to or a retry runs first (docs/arazzo.md §16). */
+  readonly workflow: string | undefined;
   readonly retryAfterMs: number;
   readonly retryLimit: number;
   readonly criteria: readonly PreparedCriterion[];
@@ -50,7 +53,8 @@ export type PreparedBody = {
   }[];
 };
 
-export type PreparedStep = {
+export type PreparedOperationStep = {
+  readonly kind: 'operation';
   readonly stepId: string;
   readonly method: HttpMethod;
   /** The path template split into literal text and `{name}` parameter slots. */
@@ -66,8 +70,29 @@ export type PreparedStep = {
   readonly responseChecks: ReadonlyMap<string, SchemaCheck>;
 };
 
+/** A step that runs another workflow with its parameters as that workflow's inputs (docs/arazzo.md §16). */
+export type PreparedWorkflowStep = {
+  readonly kind: 'workflow';
+  readonly stepId: string;
+  /** Key of the called workflow in `PreparedDocument.workflows`. */
+  readonly workflow: string;
+  readonly parameters: readonly { readonly name: string; readonly plan: ValuePlan }[];
+  readonly successCriteria: readonly PreparedCriterion[];
+  readonly onSuccess: readonly PreparedAction[];
+  readonly onFailure: readonly PreparedAction[];
+  readonly outputs: readonly (readonly [string, Expression])[];
+};
+
+export type PreparedStep = PreparedOperationStep | PreparedWorkflowStep;
+
 export type PreparedWorkflow = {
+  /** The workflowId for a local workflow, `$sourceDescriptions.<name>.<workflowId>` for a source's. */
+  readonly key: string;
   readonly workflowId: string;
+  /** Whether the document itself declares it: only those can be run by id. */
+  readonly local: boolean;
+  /** Keys of the workflows to complete first, in order. */
+  readonly dependsOn: readonly string[];
   readonly validateInputs: SchemaCheck;
   /** Input locations (token lists) holding secrets (`format: password`). */
   readonly passwordPaths: readonly (readonly string[])[];
@@ -78,5 +103,6 @@ export type PreparedWorkflow = {
 /** A compiled document ready to run: what `createWorkflowRunner` works on. */
 export type PreparedDocument = {
   readonly prepared: true;
+  /** Every workflow by key: local ones first, then those of arazzo-type sources. */
   readonly workflows: ReadonlyMap<string, PreparedWorkflow>;
 };

@@ -2,7 +2,7 @@
 import { type ExpressionScope, stringifyEmbedded } from './expression.ts';
 import { isRecord } from './is-record.ts';
 import { resolveTokens } from './json-pointer.ts';
-import { evaluatePlan, type PreparedStep } from './prepare.ts';
+import { evaluatePlan, type PreparedOperationStep } from './prepare.ts';
 
 export type BuiltBody = {
   /** The payload as `$request.body` sees it. */
@@ -40,7 +40,7 @@ const applyReplacement = (
 
 const encodeBody = (
   value: unknown,
-  encoding: NonNullable<PreparedStep['body']>['encoding'],
+  encoding: NonNullable<PreparedOperationStep['body']>['encoding'],
   errors: string[],
 ): string | undefined => {
   if (encoding === 'json') return JSON.stringify(value);
@@ -63,7 +63,7 @@ const encodeBody = (
  * Problems are appended to `errors`.
  */
 export const buildBody = (
-  step: PreparedStep,
+  step: PreparedOperationStep,
   scope: ExpressionScope,
   errors: string[],
   headers: Record<string, string>,

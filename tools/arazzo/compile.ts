@@ -22,6 +22,7 @@ import {
 } from './compile/source-description.ts';
 import { loadSource } from './compile/source-file.ts';
 import { compileWorkflow } from './compile/workflow.ts';
+import { checkDependencyCycles, declaredWorkflows } from './compile/workflow-refs.ts';
 import { readDocumentFile } from './load-document.ts';
 import { type DocumentIssue, validateArazzoSchema } from './schema-validation.ts';
 
@@ -108,8 +109,11 @@ export const compileArazzoDocument = (
     sourceName: str(firstSource['name']) ?? '',
     operations: indexOperations(source.openapi, issues, SOURCE_URL_POINTER),
     usedOperations: {},
+    localWorkflows: declaredWorkflows(document, asRecord(document['components'])),
+    externalWorkflows: new Map(),
   };
   const workflows = compileWorkflows(document, scope);
+  checkDependencyCycles(workflows, issues);
   if (issues.length > 0) return { issues, warnings };
   return { compiled: assemble(document, scope, workflows), issues, warnings };
 };
