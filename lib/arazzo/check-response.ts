@@ -21,7 +21,10 @@ export const responseViewOf = (answer: HttpResponse): ResponseView => ({
 });
 
 /** Issues when a success status comes with a body that is not the documented JSON; undefined when it is. */
-export const checkResponse = (step: PreparedOperationStep, response: ResponseView): string[] | undefined => {
+export const checkResponse = (
+  step: PreparedOperationStep,
+  response: ResponseView,
+): string[] | undefined => {
   const status = String(response.statusCode);
   const check = step.responseChecks.get(status) ?? step.responseChecks.get(`${status[0]}XX`);
   if (check === undefined) return undefined;

@@ -84,10 +84,7 @@ export const prepareDocument = (compiled: CompiledDocument): PreparedDocument =>
   }
   const workflows = new Map<string, PreparedWorkflow>();
   compiled.workflows.forEach((workflow, w) => {
-    workflows.set(
-      workflow.key,
-      prepareWorkflow(compiled, workflow, `/workflows/${w}`, issues),
-    );
+    workflows.set(workflow.key, prepareWorkflow(compiled, workflow, `/workflows/${w}`, issues));
   });
   if (issues.length > 0) {
     throw new ArazzoDocumentError(

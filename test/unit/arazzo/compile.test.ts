@@ -29,14 +29,14 @@ describe('compileArazzoDocument semantic checks', () => {
       'does not resolve',
     ],
     [
-      'a workflowId step',
+      'a workflowId step calling an unknown workflow',
       { steps: [{ stepId: 's', workflowId: 'other' }] },
-      'workflowId steps are not supported',
+      '/workflows/0/steps/0/workflowId: unknown workflow "other"',
     ],
     [
-      'dependsOn',
+      'dependsOn an unknown workflow',
       { dependsOn: ['x'], steps: [step()] },
-      '/workflows/0/dependsOn: dependsOn is not supported',
+      '/workflows/0/dependsOn/0: unknown workflow "x"',
     ],
     [
       'a missing goto target',
@@ -44,14 +44,14 @@ describe('compileArazzoDocument semantic checks', () => {
       'goto target "nowhere" does not exist',
     ],
     [
-      'a goto to a workflow',
+      'a goto to an unknown workflow',
       { steps: [step({ onFailure: [{ name: 'g', type: 'goto', workflowId: 'other' }] })] },
-      'goto to a workflow is not supported',
+      '/workflows/0/steps/0/onFailure/0/workflowId: unknown workflow "other"',
     ],
     [
-      'a retry with a target step',
-      { steps: [step({ onFailure: [{ name: 'r', type: 'retry', stepId: 's' }] })] },
-      'retry with a target step is not supported',
+      'a retry with an unknown target step',
+      { steps: [step({ onFailure: [{ name: 'r', type: 'retry', stepId: 'gone' }] })] },
+      '/workflows/0/steps/0/onFailure/0/stepId: retry target "gone" does not exist',
     ],
     [
       'duplicate action names',
@@ -312,7 +312,7 @@ describe('compileArazzoDocument semantic checks', () => {
     // Assess
     expect(issues).toEqual(
       expect.arrayContaining([
-        '/workflows/0/dependsOn: dependsOn is not supported',
+        '/workflows/0/dependsOn/0: unknown workflow "x"',
         '/workflows/0/steps/0/operationId: operationId "nope" is not in the source description',
         expect.stringMatching(/^\/workflows\/0\/steps\/0\/successCriteria\/0\/condition: /),
         '/workflows/0/steps/1/stepId: duplicate stepId "s"',

@@ -117,7 +117,9 @@ const referenceProblem = (expression: Expression, site: ExpressionSite): string 
     case 'responseBody':
       return place === 'response' ? undefined : `${expression.text}: no response exists here`;
     default:
-      return NO_REQUEST_PLACES.has(place) ? `${expression.text}: no request exists here` : undefined;
+      return NO_REQUEST_PLACES.has(place)
+        ? `${expression.text}: no request exists here`
+        : undefined;
   }
 };
 

@@ -84,6 +84,10 @@ export const compileWorkflowStep = (
     successCriteria,
     onSuccess,
     onFailure,
-    outputs: compileOutputs(step['outputs'], at(pointer, 'outputs'), siteIn(scope, 'response', index)),
+    outputs: compileOutputs(
+      step['outputs'],
+      at(pointer, 'outputs'),
+      siteIn(scope, 'response', index),
+    ),
   };
 };
