@@ -69,7 +69,7 @@ const startWorkflow = async (
   const issues: string[] = [];
   workflow.validateInputs(inputs, '', issues);
   if (issues.length > 0) {
-    const named = issues.map((issue) => `inputs of workflow "${key}": ${issue}`);
+    const named = issues.map((issue) => `workflow "${key}": ${issue}`);
     return { ok: false, why: 'inputs', issues: named };
   }
   const frame = createFrame(caller.run, workflow, inputs, caller.depth + 1);

@@ -26,7 +26,11 @@ export const documentOf = (...workflows: Record<string, unknown>[]) => ({
 export const workflowIssues = (...workflows: Record<string, unknown>[]): string[] =>
   issuesOf(documentOf(...workflows));
 
-type Answer = { readonly status: number; readonly json?: unknown; readonly headers?: Record<string, string> };
+type Answer = {
+  readonly status: number;
+  readonly json?: unknown;
+  readonly headers?: Record<string, string>;
+};
 
 /**
  * A `Send` answering by path (`/api/items/a`): each path has a queue of answers whose last one repeats; a path
