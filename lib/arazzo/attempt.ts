@@ -23,7 +23,7 @@ export type Attempt = {
   readonly sendError?: unknown;
   readonly bodyText?: string;
   readonly schemaIssues?: readonly string[];
-  /** For a workflow step: the called workflow's failure, innermost step first (docs/arazzo.md §16). */
+  /** For a workflow step: the called workflow's failure, innermost step first (docs/arazzo.md §17). */
   readonly innerFailure?: RunFailure;
   readonly scope: ExpressionScope;
   readonly succeeded: boolean;

@@ -28,7 +28,7 @@ export type PreparedAction = {
   readonly target: number;
   /** The target as written: a stepId or a workflow key (for the step's record, `goto:<id>`). */
   readonly targetId: string;
-  /** The key of the workflow a goto transfers to or a retry runs first (docs/arazzo.md §16). */
+  /** The key of the workflow a goto transfers to or a retry runs first (docs/arazzo.md §17). */
   readonly workflow: string | undefined;
   readonly retryAfterMs: number;
   readonly retryLimit: number;
@@ -70,7 +70,7 @@ export type PreparedOperationStep = {
   readonly responseChecks: ReadonlyMap<string, SchemaCheck>;
 };
 
-/** A step that runs another workflow with its parameters as that workflow's inputs (docs/arazzo.md §16). */
+/** A step that runs another workflow with its parameters as that workflow's inputs (docs/arazzo.md §17). */
 export type PreparedWorkflowStep = {
   readonly kind: 'workflow';
   readonly stepId: string;

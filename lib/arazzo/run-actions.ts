@@ -1,5 +1,5 @@
 /**
- * Where a failure or success action sends the flow (docs/arazzo.md §6, §16): a goto within the workflow or to
+ * Where a failure or success action sends the flow (docs/arazzo.md §6, §17): a goto within the workflow or to
  * another one, a retry of the step (after running a target step or workflow, when the action names one).
  */
 import type { Attempt } from './attempt.ts';
@@ -114,7 +114,7 @@ export const followGoto = async (
 
 /**
  * Runs a retry's target before the retry: the step (its attempts and retries, not its transfers) or the workflow
- * (docs/arazzo.md §16). Undefined when it succeeded; the frame's failed result when it did not.
+ * (docs/arazzo.md §17). Undefined when it succeeded; the frame's failed result when it did not.
  */
 const runRetryTarget = async (
   execution: Execution,

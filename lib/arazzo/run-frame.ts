@@ -1,5 +1,5 @@
 /**
- * A run and the workflow executions in it (docs/arazzo.md §6, §16): the first workflow runs in frame 0; a step that
+ * A run and the workflow executions in it (docs/arazzo.md §6, §17): the first workflow runs in frame 0; a step that
  * calls a workflow, a dependency, a goto to a workflow and a retry's workflow each run in a new frame below it,
  * sharing the run's budget, deadline, signal, transport, trace and secrets.
  */

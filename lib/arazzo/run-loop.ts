@@ -1,5 +1,5 @@
 /**
- * One step execution (docs/arazzo.md §6, §16): attempts until an action moves the flow on, every attempt counted
+ * One step execution (docs/arazzo.md §6, §17): attempts until an action moves the flow on, every attempt counted
  * against the run's budget. An operation step sends a request; a workflow step runs its workflow in a new frame.
  */
 import { type Attempt, performAttempt } from './attempt.ts';

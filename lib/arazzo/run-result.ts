@@ -6,7 +6,7 @@ export type StepOutcome = 'success' | 'end' | 'retry' | 'failure' | `goto:${stri
 
 export type StepRecord = {
   readonly stepId: string;
-  /** The workflow the step belongs to, when it is not the one the run started (docs/arazzo.md §16). */
+  /** The workflow the step belongs to, when it is not the one the run started (docs/arazzo.md §17). */
   readonly workflowId?: string;
   /** Attempts of this execution: 1 + retries. */
   attempts: number;

@@ -63,7 +63,7 @@ export type Flow = {
   ) => Promise<Started>;
 };
 
-/** What the whole run shares, whichever workflow is executing (docs/arazzo.md §16). */
+/** What the whole run shares, whichever workflow is executing (docs/arazzo.md §17). */
 export type RunState = {
   readonly settings: RunnerSettings;
   readonly flow: Flow;

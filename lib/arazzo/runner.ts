@@ -113,7 +113,7 @@ const localIds = (prepared: PreparedDocument): string[] =>
 
 /**
  * Checks the run's inputs against the workflows they go to before anything is sent: the workflow's schema, and the
- * schema of every workflow it depends on, directly or not (dependencies run with the run's inputs, §16).
+ * schema of every workflow it depends on, directly or not (dependencies run with the run's inputs, §17).
  */
 const checkRunInputs = (
   prepared: PreparedDocument,

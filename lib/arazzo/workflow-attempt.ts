@@ -1,5 +1,5 @@
 /**
- * One attempt of a step that calls a workflow (docs/arazzo.md §16): evaluate its parameters into the workflow's
+ * One attempt of a step that calls a workflow (docs/arazzo.md §17): evaluate its parameters into the workflow's
  * inputs, run the workflow in a new frame, and judge the step by its criteria over the workflow's outputs.
  */
 import type { AttemptResult } from './attempt.ts';

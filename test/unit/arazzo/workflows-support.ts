@@ -1,4 +1,4 @@
-/** Helpers for documents with several workflows (docs/arazzo.md §16): build, compile and run them. */
+/** Helpers for documents with several workflows (docs/arazzo.md §17): build, compile and run them. */
 import type { HttpRequest, HttpResponse, Send } from '../../../lib/arazzo/http-port.ts';
 import { createWorkflowRunner, type WorkflowRunnerOptions } from '../../../lib/arazzo/runner.ts';
 import { compileOrFail, issuesOf, testClassify } from './support.ts';

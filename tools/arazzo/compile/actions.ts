@@ -12,7 +12,7 @@ const isRunnable = (type: string | undefined): type is CompiledAction['type'] =>
   type === 'end' || type === 'goto' || type === 'retry';
 
 /**
- * Checks the target of a goto or retry: a step of this workflow or a workflow of the document (docs/arazzo.md §16),
+ * Checks the target of a goto or retry: a step of this workflow or a workflow of the document (docs/arazzo.md §17),
  * never both. A retry may name neither (it re-runs the step); a goto must name one.
  */
 const checkTarget = (action: Rec, where: string, scope: WorkflowScope): void => {

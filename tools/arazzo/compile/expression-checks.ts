@@ -12,7 +12,7 @@ import type { WorkflowInfo } from './scope.ts';
 /**
  * Which runtime values an expression may use where it appears. `workflowCall`: the parameters of a step that calls
  * a workflow (no request exists); `workflowStep`: its criteria, outputs and actions, where `$outputs` are the called
- * workflow's outputs and neither a request nor a response exists (docs/arazzo.md §16).
+ * workflow's outputs and neither a request nor a response exists (docs/arazzo.md §17).
  */
 export type ExpressionPlace =
   | 'request'

@@ -21,7 +21,7 @@ export type DocumentScope = {
   readonly operations: OperationIndex;
   /** The operations steps use, by index key; filled in as steps compile. */
   readonly usedOperations: Record<string, CompiledOperation>;
-  /** The document's own workflows, by workflowId (docs/arazzo.md §16). */
+  /** The document's own workflows, by workflowId (docs/arazzo.md §17). */
   readonly localWorkflows: ReadonlyMap<string, WorkflowInfo>;
   /** Workflows of arazzo-type sources, keyed `$sourceDescriptions.<name>.<workflowId>`. */
   readonly externalWorkflows: ReadonlyMap<string, WorkflowInfo>;
@@ -33,7 +33,7 @@ export type WorkflowScope = DocumentScope & {
   readonly context: WorkflowContext;
   /**
    * Set while a step that calls a workflow compiles: its criteria, outputs and actions see that workflow's outputs
-   * as `$outputs` and no request or response (docs/arazzo.md §16).
+   * as `$outputs` and no request or response (docs/arazzo.md §17).
    */
   readonly callee?: { readonly outputNames: ReadonlySet<string> | undefined };
 };

@@ -1,5 +1,5 @@
 /**
- * References between workflows (docs/arazzo.md §16): what each local workflow declares (for steps, actions and
+ * References between workflows (docs/arazzo.md §17): what each local workflow declares (for steps, actions and
  * `$workflows.*` that refer to it), `dependsOn` lists and their cycles.
  */
 import { isRecord } from '../../../lib/arazzo/is-record.ts';

@@ -1,5 +1,5 @@
 /**
- * A step that calls a workflow (docs/arazzo.md §16): its parameters become the called workflow's inputs (by name,
+ * A step that calls a workflow (docs/arazzo.md §17): its parameters become the called workflow's inputs (by name,
  * `in` ignored), and its criteria, outputs and actions read that workflow's outputs as `$outputs`.
  */
 import type { CompiledWorkflowStep } from '../../../lib/arazzo/compiled-document.ts';
