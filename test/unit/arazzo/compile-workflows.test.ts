@@ -278,3 +278,22 @@ describe('compiling $workflows expressions', () => {
     expect(issues).toEqual([`/workflows/1/steps/0/parameters/0/value: ${expected}`]);
   });
 });
+
+describe('workflow-level parameters and a workflow step', () => {
+  it('passes a workflow-level parameter only as an input the called workflow declares', () => {
+    // Prepare
+    const document = documentOf(callee, {
+      ...caller({ parameters: [] }),
+      parameters: [
+        { name: 'id', in: 'query', value: 'from-workflow' },
+        { name: 'x-trace', in: 'header', value: 't' },
+      ],
+    });
+    // Act
+    const step = compileOrFail(document).workflows[1]?.steps[0];
+    // Assess
+    expect(step?.kind === 'workflow' ? step.parameters : undefined).toEqual([
+      { name: 'id', value: 'from-workflow' },
+    ]);
+  });
+});

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ArazzoInputError } from '../../../lib/arazzo/errors.ts';
-import { getItem, routedSend, runnerOf } from './workflows-support.ts';
+import type { CompiledWorkflow } from '../../../lib/arazzo/compiled-document.ts';
+import { ArazzoDocumentError, ArazzoInputError } from '../../../lib/arazzo/errors.ts';
+import { createWorkflowRunner } from '../../../lib/arazzo/runner.ts';
+import { compileOrFail, testClassify } from './support.ts';
+import { documentOf, getItem, routedSend, runnerOf } from './workflows-support.ts';
 
 const workflow = (workflowId: string, steps: unknown[], extra: Record<string, unknown> = {}) => ({
   workflowId,
@@ -183,5 +186,38 @@ describe('retry with a target', () => {
     expect(failed.status).toBe('failed');
     expect(failed.failure).toMatchObject({ stepId: 'r', workflowId: 'refresh', statusCode: 500 });
     expect(failingHttp.paths()).toEqual(['/api/items/use', '/api/items/refresh']);
+  });
+});
+
+describe('workflows of arazzo-type sources in a prepared document', () => {
+  const local = workflow('local', [{ stepId: 'call', workflowId: 'local2' }]);
+  const local2 = workflow('local2', [getItem('s', 'x')]);
+
+  it('lists and starts local workflows only, and refuses a document naming a workflow it lacks', async () => {
+    // Prepare
+    const compiled = compileOrFail(documentOf(local, local2));
+    const source = {
+      ...(compiled.workflows[1] as CompiledWorkflow),
+      key: '$sourceDescriptions.s.w',
+    };
+    const withSource = { ...compiled, workflows: [...compiled.workflows, source] };
+    const broken = {
+      ...compiled,
+      workflows: [{ ...(compiled.workflows[0] as CompiledWorkflow), dependsOn: ['ghost'] }],
+    };
+    const options = {
+      baseUrl: 'http://127.0.0.1:9',
+      send: routedSend().send,
+      classify: testClassify,
+    };
+    // Act
+    const runner = createWorkflowRunner(withSource, options);
+    const refused = () => createWorkflowRunner(broken, options);
+    // Assess
+    expect(runner.workflowIds).toEqual(['local', 'local2']);
+    await expect(runner.run('$sourceDescriptions.s.w', {})).rejects.toBeInstanceOf(
+      ArazzoDocumentError,
+    );
+    expect(refused).toThrow(ArazzoDocumentError);
   });
 });
