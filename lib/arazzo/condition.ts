@@ -2,10 +2,13 @@
  * Simple conditions (docs/arazzo.md §5.1, §5.2): a tokenizer and a recursive-descent parser into an AST that is walked.
  * No eval, no `new Function`. Strings compare case-insensitively; absent behaves as null; comparisons do not chain.
  */
+
+import { type DeclaredNames, splitDottedName } from './declared-names.ts';
 import {
   type Expression,
   type ExpressionScope,
   evaluateExpression,
+  type ParsedExpression,
   parseExpression,
 } from './expression.ts';
 
@@ -44,15 +47,29 @@ const NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
 const NAV_NAME = /^[A-Za-z0-9_-]+/;
 const NAV_INDEX = /^\[(0|[1-9][0-9]*)\]/;
 // The base of an operand: everything up to the first navigation `.name` or `[n]` that follows a complete
-// base expression. Header and parameter names stop at `.` in conditions for the same reason.
+// base expression. Header and parameter names stop at `.` in conditions for the same reason. Input and output
+// names may contain `.`: `dottedBase` takes the longest declared one (declared-names.ts).
 const BASES: readonly RegExp[] = [
   /^\$(url|method|statusCode)/,
   /^\$(request|response)\.header\.[A-Za-z0-9_-]+/,
   /^\$request\.(query|path)\.[A-Za-z0-9_-]+/,
   /^\$(request|response)\.body/,
-  /^\$(inputs|outputs)\.[A-Za-z0-9_-]+/,
-  /^\$steps\.[A-Za-z0-9_-]+\.outputs\.[A-Za-z0-9_-]+/,
 ];
+const DOTTED_BASE =
+  /^(\$(?:inputs|outputs)\.|\$steps\.([A-Za-z0-9_-]+)\.outputs\.)([A-Za-z0-9._-]+)/;
+
+const dottedBase = (text: string, names: DeclaredNames | undefined): string | undefined => {
+  const match = DOTTED_BASE.exec(text);
+  if (match === null) return undefined;
+  const [, prefix = '', stepId, dotted = ''] = match;
+  const declared =
+    stepId !== undefined
+      ? names?.stepOutputs.get(stepId)
+      : prefix === '$inputs.'
+        ? names?.inputNames
+        : names?.workflowOutputNames;
+  return prefix + splitDottedName(dotted, declared).name;
+};
 
 class ConditionSyntaxError extends Error {
   override readonly name = 'ConditionSyntaxError';
@@ -63,8 +80,13 @@ const fail = (message: string): never => {
 };
 
 /** Parses `$…` operand text: a base expression, then either a `#/pointer` or `.name`/`[n]` navigation. */
-const parseOperandExpression = (text: string, at: number): Operand => {
-  const base = BASES.map((re) => re.exec(text)?.[0]).find((m) => m !== undefined);
+const parseOperandExpression = (
+  text: string,
+  at: number,
+  names: DeclaredNames | undefined,
+): Operand => {
+  const base =
+    dottedBase(text, names) ?? BASES.map((re) => re.exec(text)?.[0]).find((m) => m !== undefined);
   if (base === undefined) return fail(`"${text}" at ${at} is not a runtime expression`);
   let rest = text.slice(base.length);
   if (rest === '' || rest.startsWith('#')) {
@@ -93,7 +115,7 @@ const parseOperandExpression = (text: string, at: number): Operand => {
   return { t: 'expr', expr: { ...expr, path: [...expr.path, ...tokens], text } };
 };
 
-const tokenize = (source: string): Token[] => {
+const tokenize = (source: string, names: DeclaredNames | undefined): Token[] => {
   const tokens: Token[] = [];
   let i = 0;
   // Bounded: every branch advances `i`.
@@ -155,7 +177,7 @@ const tokenize = (source: string): Token[] => {
     }
     const word = source.slice(i, j);
     if (word.startsWith('$')) {
-      tokens.push({ k: 'value', v: parseOperandExpression(word, i), at: i });
+      tokens.push({ k: 'value', v: parseOperandExpression(word, i, names), at: i });
     } else if (word === 'true' || word === 'false') {
       tokens.push({ k: 'value', v: { t: 'lit', value: word === 'true' }, at: i });
     } else if (word === 'null') {
@@ -257,10 +279,29 @@ const createParser = (tokens: readonly Token[]) => {
   };
 };
 
-/** Parses a simple condition once (at build and at load). Returns `{ ok: false, error }` on bad syntax. */
-export const parseCondition = (source: string): ParsedCondition => {
+/**
+ * Parses a simple condition once (at build and at load). Returns `{ ok: false, error }` on bad syntax. `names`
+ * (the workflow's declarations) decides where a dotted input or output name ends.
+ */
+export const parseCondition = (source: string, names?: DeclaredNames): ParsedCondition => {
   try {
-    return { ok: true, node: createParser(tokenize(source)).parse() };
+    return { ok: true, node: createParser(tokenize(source, names)).parse() };
+  } catch (error) {
+    if (error instanceof ConditionSyntaxError) return { ok: false, error: error.message };
+    throw error;
+  }
+};
+
+/**
+ * Parses one runtime expression with condition navigation (`$response.body.items[0]`), as a criterion `context`
+ * may be written (1.1's regex example uses `$response.body.status`).
+ */
+export const parseOperand = (text: string, names?: DeclaredNames): ParsedExpression => {
+  try {
+    const operand = parseOperandExpression(text, 0, names);
+    return operand.t === 'expr'
+      ? { ok: true, expression: operand.expr }
+      : { ok: false, error: `"${text}" is not a runtime expression` };
   } catch (error) {
     if (error instanceof ConditionSyntaxError) return { ok: false, error: error.message };
     throw error;
