@@ -220,7 +220,7 @@ describe('compileArazzoDocument semantic checks', () => {
       'needs "in"',
     ],
     [
-      'an output name with a character outside 1.0.1\'s rule',
+      "an output name with a character outside 1.0.1's rule",
       { steps: [step({ outputs: { 'a/b': '$statusCode' } })] },
       'output name "a/b" must match ^[a-zA-Z0-9.\\-_]+$',
     ],
