@@ -303,8 +303,10 @@ export const parseOperand = (text: string, names?: DeclaredNames): ParsedExpress
       ? { ok: true, expression: operand.expr }
       : { ok: false, error: `"${text}" is not a runtime expression` };
   } catch (error) {
-    if (error instanceof ConditionSyntaxError) return { ok: false, error: error.message };
-    throw error;
+    if (!(error instanceof ConditionSyntaxError)) throw error;
+    // A plain runtime expression navigation cannot read, such as a header name with a dot.
+    const plain = parseExpression(text);
+    return plain.ok ? plain : { ok: false, error: error.message };
   }
 };
 

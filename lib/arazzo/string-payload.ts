@@ -39,7 +39,7 @@ const jsonProblem = (parts: readonly (string | Embed)[]): string | undefined => 
     JSON.parse(probe);
     return undefined;
   } catch (error) {
-    return `a string payload with a JSON content type must be JSON text: ${errorText(error)}`;
+    return `a string payload with a JSON content type must be JSON text (read with each {$...} outside a string as null): ${errorText(error)}`;
   }
 };
 

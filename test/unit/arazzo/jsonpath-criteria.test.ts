@@ -25,7 +25,7 @@ const outcome = async (
   reply: { json?: unknown; bodyText?: string },
   values: Record<string, unknown> = {},
 ): Promise<string> => {
-  const scripted = createScriptedSend([{ status: 200, ...reply }]);
+  const scripted = createScriptedSend([{ status: 200, headers: { 'x.list': '[1,5]' }, ...reply }]);
   const runner = createWorkflowRunner(compileOrFail(documentWith(workflowWith(criterion))), {
     baseUrl: 'http://127.0.0.1:9/',
     send: scripted.send,
@@ -86,6 +86,18 @@ describe('jsonpath criteria: a non-empty node list passes (RFC 9535, Arazzo 1.1)
     );
     // Assess
     expect(status).toBe('completed');
+  });
+});
+
+describe('jsonpath criteria: a context naming a header with a dot', () => {
+  it.each([
+    ['x.list', 'completed'],
+    ['x.none', 'failed:criteria'],
+  ])('reads the header %s as a whole name', async (name, expected) => {
+    // Act
+    const status = await outcome(jsonpath('$', `$response.header.${name}`), { json: {} });
+    // Assess
+    expect(status).toBe(expected);
   });
 });
 
