@@ -50,10 +50,13 @@ const literalOf = (value: unknown, quote: Quote): string | undefined => {
 const errorText = (error: unknown): string =>
   (error instanceof Error ? error.message : String(error)).slice(0, 200);
 
-/** Build-time check: the query parses with every embedded value replaced by a placeholder of its kind. */
+/**
+ * Build-time check: the query parses with every embedded value replaced by a placeholder of its kind (`x` inside
+ * quotes, so a backslash right before a value, which could join the value into an escape, does not parse).
+ */
 export const checkJsonPathQuery = (parts: JsonPathParts): string | undefined => {
   const text = parts
-    .map((part) => (typeof part === 'string' ? part : part.quote === undefined ? 'null' : ''))
+    .map((part) => (typeof part === 'string' ? part : part.quote === undefined ? 'null' : 'x'))
     .join('');
   if (!text.trimStart().startsWith('$')) return 'a jsonpath condition must start with "$"';
   try {

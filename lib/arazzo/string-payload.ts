@@ -30,10 +30,14 @@ export type StringPayloadPlan = {
 const errorText = (error: unknown): string =>
   (error instanceof Error ? error.message : String(error)).slice(0, 200);
 
-/** The JSON text with every embedded value replaced by a placeholder of its kind; undefined when it is JSON. */
+/**
+ * Parses the JSON text with every embedded value replaced by a placeholder of its kind; undefined when it is JSON.
+ * Inside a string the placeholder is `x`, so a backslash right before a value (which could join the value into an
+ * escape) makes the text invalid.
+ */
 const jsonProblem = (parts: readonly (string | Embed)[]): string | undefined => {
   const probe = parts
-    .map((part) => (typeof part === 'string' ? part : part.inString ? '' : 'null'))
+    .map((part) => (typeof part === 'string' ? part : part.inString ? 'x' : 'null'))
     .join('');
   try {
     JSON.parse(probe);

@@ -127,6 +127,17 @@ describe('jsonpath criteria: embedded values', () => {
     expect(result).toBe('failed:criteria');
   });
 
+  it('refuses at build time a value right after a backslash (it could join an escape)', () => {
+    // Act
+    const issues = issuesOf(
+      documentWith(workflowWith(jsonpath('$[?@.s == "\\{$inputs.status}n"]'))),
+    );
+    // Assess
+    expect(issues.join('\n')).toContain(
+      '/workflows/0/steps/0/successCriteria/0/condition: jsonpath query does not parse',
+    );
+  });
+
   it('compares a number embedded outside quotes as a number', async () => {
     // Act
     const result = await outcome(

@@ -145,6 +145,7 @@ describe('a string payload with a JSON content type', () => {
     ['text that is not JSON', 'hello {$inputs.note}'],
     ['a value glued to a number', '{"v": 1{$inputs.note}}'],
     ['a value in a key position outside quotes', '{ {$inputs.note}: 1 }'],
+    ['a value right after a backslash', '{"v": "\\{$inputs.note}n"}'],
   ])('is refused at build time when it is %s', (_what, payload) => {
     // Act
     const issues = issuesOf(documentWith(stepWith({ payload })));
