@@ -101,6 +101,21 @@ describe('jsonpath criteria: a context naming a header with a dot', () => {
   });
 });
 
+describe('a regex context navigated like a condition operand (1.1 example)', () => {
+  it.each([
+    ['active', 'completed'],
+    ['retired', 'failed:criteria'],
+  ])('tests $response.body.status when it is %s', async (status, expected) => {
+    // Act
+    const result = await outcome(
+      { context: '$response.body.status', condition: '^act', type: 'regex' },
+      { json: { status } },
+    );
+    // Assess
+    expect(result).toBe(expected);
+  });
+});
+
 describe('jsonpath criteria: embedded values', () => {
   const body = { json: [{ status: 'active' }, { status: "it's" }, { status: 'x" || @' }] };
 
