@@ -5,6 +5,7 @@ import type {
   CompiledStep,
   CompiledWorkflowStep,
 } from './compiled-document.ts';
+import type { DeclaredNames } from './declared-names.ts';
 import { compileSchema, type SchemaCheck } from './input-schema.ts';
 import { checkPathTemplate, splitPathTemplate } from './path-template.ts';
 import { prepareActions } from './prepare-actions.ts';
@@ -40,9 +41,23 @@ export type StepPlace = {
   readonly stepIndex: ReadonlyMap<string, number>;
   /** Keys of every workflow of the document, for steps and actions that name one. */
   readonly workflowKeys: ReadonlySet<string>;
+  /** The workflow's declared names (declared-names.ts), for conditions with dotted names. */
+  readonly names?: DeclaredNames;
+};
+
+/** A step that calls a workflow reads that workflow's outputs as `$outputs` (docs/arazzo.md §17). */
+const calleeNames = (
+  compiled: CompiledDocument,
+  step: CompiledWorkflowStep,
+  names: DeclaredNames | undefined,
+): DeclaredNames | undefined => {
+  const callee = compiled.workflows.find((workflow) => workflow.key === step.workflow);
+  if (names === undefined || callee === undefined) return names;
+  return { ...names, workflowOutputNames: new Set(Object.keys(callee.outputs)) };
 };
 
 const prepareWorkflowStep = (
+  compiled: CompiledDocument,
   step: CompiledWorkflowStep,
   place: StepPlace,
   issues: string[],
@@ -51,8 +66,9 @@ const prepareWorkflowStep = (
   if (!place.workflowKeys.has(step.workflow)) {
     issues.push(`${where}/workflow: unknown workflow "${step.workflow}"`);
   }
+  const names = calleeNames(compiled, step, place.names);
   const actions = (list: 'onSuccess' | 'onFailure') =>
-    prepareActions(step[list], step.stepId, place, `${where}/${list}`, issues);
+    prepareActions(step[list], step.stepId, place, `${where}/${list}`, issues, names);
   return {
     kind: 'workflow',
     stepId: step.stepId,
@@ -61,7 +77,12 @@ const prepareWorkflowStep = (
       name: parameter.name,
       plan: compileValuePlan(parameter.value, `${where}/parameters/${p}/value`, issues),
     })),
-    successCriteria: prepareCriteria(step.successCriteria, `${where}/successCriteria`, issues),
+    successCriteria: prepareCriteria(
+      step.successCriteria,
+      `${where}/successCriteria`,
+      issues,
+      names,
+    ),
     onSuccess: actions('onSuccess'),
     onFailure: actions('onFailure'),
     outputs: prepareOutputs(step.outputs, `${where}/outputs`, issues),
@@ -76,7 +97,7 @@ export const prepareStep = (
   issues: string[],
 ): PreparedStep =>
   step.kind === 'workflow'
-    ? prepareWorkflowStep(step, place, issues)
+    ? prepareWorkflowStep(compiled, step, place, issues)
     : prepareOperationStep(compiled, step, place, issues);
 
 const prepareOperationStep = (
@@ -99,7 +120,7 @@ const prepareOperationStep = (
   }));
   const body = prepareBody(step.requestBody, where, issues);
   const actions = (list: 'onSuccess' | 'onFailure') =>
-    prepareActions(step[list], step.stepId, place, `${where}/${list}`, issues);
+    prepareActions(step[list], step.stepId, place, `${where}/${list}`, issues, place.names);
   return {
     kind: 'operation',
     stepId: step.stepId,
@@ -108,7 +129,12 @@ const prepareOperationStep = (
     pathTemplate,
     parameters,
     body,
-    successCriteria: prepareCriteria(step.successCriteria, `${where}/successCriteria`, issues),
+    successCriteria: prepareCriteria(
+      step.successCriteria,
+      `${where}/successCriteria`,
+      issues,
+      place.names,
+    ),
     onSuccess: actions('onSuccess'),
     onFailure: actions('onFailure'),
     outputs: prepareOutputs(step.outputs, `${where}/outputs`, issues),

@@ -7,6 +7,7 @@ import {
   type CompiledDocument,
   type CompiledWorkflow,
 } from './compiled-document.ts';
+import { declaredNamesOf } from './declared-names.ts';
 import { ArazzoDocumentError } from './errors.ts';
 import { compileSchema, findPasswordPaths, type SchemaCheck } from './input-schema.ts';
 import { isRecord } from './is-record.ts';
@@ -49,8 +50,14 @@ const prepareWorkflow = (
 ): PreparedWorkflow => {
   const stepIndex = new Map(workflow.steps.map((step, index) => [step.stepId, index]));
   const workflowKeys = new Set(compiled.workflows.map((each) => each.key));
+  const names = declaredNamesOf(workflow);
   const steps = workflow.steps.map((step, s) =>
-    prepareStep(compiled, step, { where: `${wWhere}/steps/${s}`, stepIndex, workflowKeys }, issues),
+    prepareStep(
+      compiled,
+      step,
+      { where: `${wWhere}/steps/${s}`, stepIndex, workflowKeys, names },
+      issues,
+    ),
   );
   workflow.dependsOn.forEach((key, d) => {
     if (!workflowKeys.has(key)) issues.push(`${wWhere}/dependsOn/${d}: unknown workflow "${key}"`);

@@ -50,5 +50,8 @@ export const siteIn = (
 ): ExpressionSite => {
   const site = { issues: scope.issues, context: scope.context, place, currentStep };
   if (scope.callee === undefined || place !== 'response') return site;
-  return { ...site, place: 'workflowStep', calleeOutputs: scope.callee.outputNames };
+  const calleeOutputs = scope.callee.outputNames;
+  // Dotted `$outputs.<name>` in conditions split against the called workflow's output names (declared-names.ts).
+  const context = { ...scope.context, workflowOutputNames: calleeOutputs ?? new Set<string>() };
+  return { ...site, context, place: 'workflowStep', calleeOutputs };
 };
