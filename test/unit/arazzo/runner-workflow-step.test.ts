@@ -164,3 +164,24 @@ describe('a step that calls a workflow', () => {
     ]);
   });
 });
+
+describe('dotted names across a workflow call', () => {
+  it('splits a dotted $outputs in the step’s criteria against the called workflow’s outputs', async () => {
+    // Prepare
+    const dotted = {
+      ...callee,
+      outputs: { 'item.name': '$steps.read.outputs.name' },
+    };
+    const step = {
+      successCriteria: [{ condition: "$outputs.item.name == 'nm'" }],
+      outputs: { name: '$outputs.item.name' },
+    };
+    const http = routedSend({ '/api/items/ab': [{ status: 200, json: { name: 'nm' } }] });
+    const { runner } = runnerOf([dotted, caller(step)], http.send);
+    // Act
+    const result = await runner.run('caller', { id: 'ab' });
+    // Assess
+    expect(result.status).toBe('completed');
+    expect(result.outputs).toEqual({ name: 'nm' });
+  });
+});
