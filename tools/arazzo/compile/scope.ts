@@ -35,4 +35,10 @@ export const siteIn = (
   scope: WorkflowScope,
   place: ExpressionPlace,
   currentStep: number,
-): ExpressionSite => ({ issues: scope.issues, context: scope.context, place, currentStep });
+): ExpressionSite => ({
+  issues: scope.issues,
+  context: scope.context,
+  place,
+  currentStep,
+  sourceNames: scope.sources,
+});
