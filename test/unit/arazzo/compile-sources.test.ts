@@ -137,6 +137,30 @@ describe('more than one source description', () => {
   });
 });
 
+describe('arazzo-type sources', () => {
+  it('are refused for now, and an operation reference into one says it holds workflows', () => {
+    // Prepare
+    const document = {
+      ...documentWith({
+        steps: [
+          { stepId: 'a', operationId: '$sourceDescriptions.flows.listItems', successCriteria: ok },
+        ],
+      }),
+      sourceDescriptions: [
+        { name: 'api', url: './api.yaml', type: 'openapi' },
+        { name: 'flows', url: './flows.arazzo.yaml', type: 'arazzo' },
+      ],
+    };
+    // Act
+    const issues = compileArazzoDocument(document, { sources: { api: TEST_OPENAPI } }).issues;
+    // Assess
+    expect(issues.map(formatIssue)).toEqual([
+      '/sourceDescriptions/1/type: source description "flows": arazzo-type source descriptions are not supported yet',
+      '/workflows/0/steps/0/operationId: source description "flows" is of type arazzo: it holds workflows, not operations',
+    ]);
+  });
+});
+
 describe('servers of a source description', () => {
   const withServers = (servers: unknown, url = './api.yaml') =>
     compileArazzoDocument(
