@@ -10,7 +10,7 @@ import { type FailureReason, type HttpResponse, isSendRefusal } from './http-por
 import type { PreparedOperationStep } from './prepare.ts';
 import { failRun, giveUpRun } from './run-report.ts';
 import type { RunFailure, RunResult, StepRecord } from './run-result.ts';
-import { type AttemptFailure, type Frame, frameScope, nestedKey } from './run-state.ts';
+import { type AttemptFailure, type Frame, frameScope, nestedKey, serverOf } from './run-state.ts';
 import { isTransient } from './select-action.ts';
 
 export type Attempt = {
@@ -71,6 +71,7 @@ const send = async (
     const request = {
       method: step.method,
       url: built.view.url,
+      source: step.source,
       headers: built.headers,
       ...(built.body === undefined ? {} : { body: built.body }),
     };
@@ -141,7 +142,8 @@ export const performAttempt = async (
   const startedAt = run.settings.now();
   const scopeBase = frameScope(frame);
   const errors: string[] = [];
-  const built = buildRequest(run.settings.server, step, scopeBase, errors, run.runSecrets);
+  const server = serverOf(run.settings, step);
+  const built = buildRequest(server, step, scopeBase, errors, run.runSecrets);
   let read: Read = { response: noAnswer(), reason: 'evaluation' };
   if (built !== undefined) {
     const sent = await send(frame, step, built, record, started);

@@ -62,6 +62,8 @@ export type ExpressionScope = {
   readonly workflowOutputs: Readonly<Record<string, unknown>>;
   /** Inputs and outputs of the workflows completed so far in the run, for `$workflows.<id>.*`. */
   readonly workflows?: ReadonlyMap<string, WorkflowValues> | undefined;
+  /** Each source description's `url` by name, for `$sourceDescriptions.<name>.url`. */
+  readonly sourceUrls?: ReadonlyMap<string, string>;
   readonly request?: RequestView | undefined;
   readonly response?: ResponseView | undefined;
 };
@@ -280,8 +282,12 @@ export const evaluateExpression = (expression: Expression, scope: ExpressionScop
       if (map === undefined || !Object.hasOwn(map, expression.name)) return undefined;
       return resolveTokens(map[expression.name], expression.path);
     }
+    case 'sourceDescription':
+      // `$sourceDescriptions.<name>.url` is the one source field a run reads (docs/arazzo.md §8); operation
+      // references are resolved at build time.
+      return expression.ref === 'url' ? scope.sourceUrls?.get(expression.name) : undefined;
     default:
-      // Component and source references are resolved at build time; at run time they are absent.
+      // Component references are resolved at build time; at run time they are absent.
       return undefined;
   }
 };

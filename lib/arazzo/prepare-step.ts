@@ -124,6 +124,8 @@ const prepareOperationStep = (
   return {
     kind: 'operation',
     stepId: step.stepId,
+    operation: step.operation,
+    source: operation?.source ?? '',
     method: operation?.method ?? 'GET',
     pathParts: splitPathTemplate(pathTemplate) ?? [],
     pathTemplate,

@@ -7,7 +7,7 @@ import type { FailureReason } from './http-port.ts';
 import type { PreparedAction, PreparedStep } from './prepare.ts';
 import { classifyStepFailure, type FailureExtra, failRun, finishRun } from './run-report.ts';
 import type { RunResult, StepOutcome, StepRecord } from './run-result.ts';
-import { type Frame, nestedKey, redactRun } from './run-state.ts';
+import { type Frame, nestedKey, redactRun, serverOf } from './run-state.ts';
 import { failureGotoBackoffMs, isTransient } from './select-action.ts';
 
 /** Where a step execution leads: the index of the next step, the end of the frame, or another attempt. */
@@ -37,7 +37,7 @@ const traceAttempt = (execution: Execution, attempt: Attempt, action: StepOutcom
     method: step.method,
     path: redactRun(
       run,
-      attempt.built?.pathOnly ?? `${run.settings.server.path}${step.pathTemplate}`,
+      attempt.built?.pathOnly ?? `${serverOf(run.settings, step).path}${step.pathTemplate}`,
     ),
     statusCode: attempt.response.statusCode,
     action,

@@ -1,15 +1,21 @@
 /** The mutable state of one run, and the settings a runner resolved once from its options. */
+
 import type { ServerBase } from './build-request.ts';
+import { ArazzoDocumentError } from './errors.ts';
 import type { WorkflowValues } from './expression.ts';
 import type { ClassifyFailure, FailureReason, Send } from './http-port.ts';
 import { resolveTokens } from './json-pointer.ts';
-import type { PreparedWorkflow } from './prepare.ts';
+import type { PreparedOperationStep, PreparedWorkflow } from './prepare.ts';
 import { redactSecrets } from './redact.ts';
 import type { RunFailure, RunResult, StepRecord, TraceEntry } from './run-result.ts';
+import type { ServerTable } from './servers.ts';
 
 /** `WorkflowRunnerOptions` with every default applied. */
 export type RunnerSettings = {
-  readonly server: ServerBase;
+  /** The server of every operation, by operation key (docs/arazzo.md §12). */
+  readonly servers: ServerTable;
+  /** Each source description's `url`, for `$sourceDescriptions.<name>.url`. */
+  readonly sourceUrls: ReadonlyMap<string, string>;
   readonly send: Send;
   readonly classify: ClassifyFailure;
   readonly maxSteps: number;
@@ -156,6 +162,7 @@ export const frameScope = (frame: Frame) => ({
   stepOutputs: frame.stepOutputs,
   workflowOutputs: frame.workflowOutputs,
   workflows: frame.run.completed,
+  sourceUrls: frame.run.settings.sourceUrls,
 });
 
 /** The workflow key to record on steps, traces and failures: only outside the run's first workflow. */
@@ -165,3 +172,14 @@ export const nestedKey = (frame: Frame): { workflowId?: string } =>
 /** Removes every secret the run knows of from a text. */
 export const redactRun = (run: RunState, text: string): string =>
   run.runSecrets.size === 0 ? text : redactSecrets(text, [...run.runSecrets]);
+
+/** The server of the step's operation; the runner resolved one for every operation when it was created. */
+export const serverOf = (settings: RunnerSettings, step: PreparedOperationStep): ServerBase => {
+  const server = settings.servers.get(step.operation);
+  if (server === undefined) {
+    throw new ArazzoDocumentError(`No server for operation "${step.operation}"`, [
+      `step "${step.stepId}" calls an operation the document does not list`,
+    ]);
+  }
+  return server;
+};

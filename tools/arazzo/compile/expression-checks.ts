@@ -39,6 +39,21 @@ export type ExpressionSite = {
   readonly currentStep: number;
   /** At a `workflowStep` place: the called workflow's output names (undefined when that workflow is unknown). */
   readonly calleeOutputs?: ReadonlySet<string> | undefined;
+  /** The document's source descriptions by name, for `$sourceDescriptions.<name>.url`. */
+  readonly sourceNames?: ReadonlyMap<string, unknown>;
+};
+
+/** `$sourceDescriptions.<name>.url` is a value at run time (docs/arazzo.md §8); any other source reference is not. */
+const sourceProblem = (
+  expression: Extract<Expression, { kind: 'sourceDescription' }>,
+  site: ExpressionSite,
+): string | undefined => {
+  if (expression.ref !== 'url') {
+    return `${expression.text}: only allowed in an operation reference; the one source field a value may read is "url"`;
+  }
+  if (site.sourceNames?.has(expression.name) === true) return undefined;
+  const known = [...(site.sourceNames?.keys() ?? [])].join(', ');
+  return `${expression.text}: no source description "${expression.name}" (the document has: ${known})`;
 };
 
 const workflowValueProblem = (
@@ -110,8 +125,9 @@ const referenceProblem = (expression: Expression, site: ExpressionSite): string 
     case 'workflowOutput':
       return workflowValueProblem(expression, context);
     case 'component':
-    case 'sourceDescription':
       return `${expression.text}: only allowed in a "reference" or an operation reference`;
+    case 'sourceDescription':
+      return sourceProblem(expression, site);
     case 'statusCode':
     case 'responseHeader':
     case 'responseBody':

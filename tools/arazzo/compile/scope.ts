@@ -4,6 +4,14 @@ import type { DocumentIssue } from '../schema-validation.ts';
 import type { Rec } from './document-values.ts';
 import type { ExpressionPlace, ExpressionSite, WorkflowContext } from './expression-checks.ts';
 import type { OperationIndex } from './operation-index.ts';
+import type { SourceEntry } from './source-description.ts';
+
+/** A source description with its indexed operations (empty for arazzo sources and sources that did not load). */
+export type ScopeSource = SourceEntry & {
+  readonly operations: OperationIndex;
+  /** The description's own servers, resolved (docs/arazzo.md §2.1). */
+  readonly servers: readonly string[];
+};
 
 /** What a workflow declares, for checking steps, actions and expressions that refer to it. */
 export type WorkflowInfo = {
@@ -17,8 +25,8 @@ export type DocumentScope = {
   readonly warnings: DocumentIssue[];
   /** The document's `components`, or `{}`. */
   readonly components: Rec;
-  readonly sourceName: string;
-  readonly operations: OperationIndex;
+  /** Every source description by name, in document order. */
+  readonly sources: ReadonlyMap<string, ScopeSource>;
   /** The operations steps use, by index key; filled in as steps compile. */
   readonly usedOperations: Record<string, CompiledOperation>;
   /** The document's own workflows, by workflowId (docs/arazzo.md §17). */
@@ -48,7 +56,13 @@ export const siteIn = (
   place: ExpressionPlace,
   currentStep: number,
 ): ExpressionSite => {
-  const site = { issues: scope.issues, context: scope.context, place, currentStep };
+  const site = {
+    issues: scope.issues,
+    context: scope.context,
+    place,
+    currentStep,
+    sourceNames: scope.sources,
+  };
   if (scope.callee === undefined || place !== 'response') return site;
   const calleeOutputs = scope.callee.outputNames;
   // Dotted `$outputs.<name>` in conditions split against the called workflow's output names (declared-names.ts).
