@@ -61,12 +61,15 @@ export type ExpressionScope = {
   readonly stepOutputs: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   readonly workflowOutputs: Readonly<Record<string, unknown>>;
   /** Inputs and outputs of the workflows completed so far in the run, for `$workflows.<id>.*`. */
-  readonly workflows?: ReadonlyMap<string, WorkflowValues> | undefined;
+  readonly workflows?: Lookup<WorkflowValues> | undefined;
   /** Each source description's `url` by name, for `$sourceDescriptions.<name>.url`. */
-  readonly sourceUrls?: ReadonlyMap<string, string>;
+  readonly sourceUrls?: Lookup<string>;
   readonly request?: RequestView | undefined;
   readonly response?: ResponseView | undefined;
 };
+
+/** A read-only lookup by name: a `Map`, or a view of one under a prefix (docs/arazzo.md §17). */
+export type Lookup<T> = { readonly get: (key: string) => T | undefined };
 
 /** What a completed workflow leaves behind for `$workflows.<id>.inputs|outputs.<name>`. */
 export type WorkflowValues = {

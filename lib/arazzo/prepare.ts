@@ -42,6 +42,17 @@ const prepareInputsCheck = (
   }
 };
 
+/** `$sourceDescriptions.<path>.<workflowId>` → the prefixes under which its own document's names now live. */
+const namespaceOf = (workflow: CompiledWorkflow): PreparedWorkflow['namespace'] => {
+  const prefix = '$sourceDescriptions.';
+  const tail = `.${workflow.workflowId}`;
+  if (!workflow.key.startsWith(prefix) || !workflow.key.endsWith(tail)) {
+    return { workflows: '', sources: '' };
+  }
+  const path = workflow.key.slice(prefix.length, workflow.key.length - tail.length);
+  return { workflows: `${prefix}${path}.`, sources: `${path}/` };
+};
+
 const prepareWorkflow = (
   compiled: CompiledDocument,
   workflow: CompiledWorkflow,
@@ -67,6 +78,7 @@ const prepareWorkflow = (
     workflowId: workflow.workflowId,
     // A source's workflow is keyed `$sourceDescriptions.<name>.<workflowId>`; a local one by its workflowId.
     local: workflow.key === workflow.workflowId,
+    namespace: namespaceOf(workflow),
     dependsOn: workflow.dependsOn,
     validateInputs: prepareInputsCheck(workflow, wWhere, issues),
     passwordPaths: findPasswordPaths(workflow.inputs),

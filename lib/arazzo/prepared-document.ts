@@ -98,6 +98,12 @@ export type PreparedWorkflow = {
   readonly workflowId: string;
   /** Whether the document itself declares it: only those can be run by id. */
   readonly local: boolean;
+  /**
+   * How its own document's names map into the whole document's (docs/arazzo.md §17): empty for a local workflow;
+   * for one of an arazzo-type source `s`, `$workflows.<id>` reads `$sourceDescriptions.s.<id>` and
+   * `$sourceDescriptions.<inner>.url` reads source `s/<inner>`.
+   */
+  readonly namespace: { readonly workflows: string; readonly sources: string };
   /** Keys of the workflows to complete first, in order. */
   readonly dependsOn: readonly string[];
   readonly validateInputs: SchemaCheck;

@@ -2,7 +2,7 @@
 
 import type { ServerBase } from './build-request.ts';
 import { ArazzoDocumentError } from './errors.ts';
-import type { WorkflowValues } from './expression.ts';
+import type { Lookup, WorkflowValues } from './expression.ts';
 import type { ClassifyFailure, FailureReason, Send } from './http-port.ts';
 import { resolveTokens } from './json-pointer.ts';
 import type { PreparedOperationStep, PreparedWorkflow } from './prepare.ts';
@@ -157,13 +157,27 @@ export const createFrame = (
 };
 
 /** The expression scope of a frame, before any request: its inputs, step outputs and the completed workflows. */
-export const frameScope = (frame: Frame) => ({
-  inputs: frame.inputs,
-  stepOutputs: frame.stepOutputs,
-  workflowOutputs: frame.workflowOutputs,
-  workflows: frame.run.completed,
-  sourceUrls: frame.run.settings.sourceUrls,
-});
+export const frameScope = (frame: Frame) => {
+  const { run, workflow } = frame;
+  const { namespace } = workflow;
+  // A workflow of an arazzo-type source names its own document's workflows and sources (docs/arazzo.md §17).
+  const workflows: Lookup<WorkflowValues> =
+    namespace.workflows === ''
+      ? run.completed
+      : { get: (id) => run.completed.get(`${namespace.workflows}${id}`) };
+  const { sourceUrls } = run.settings;
+  const sources: Lookup<string> =
+    namespace.sources === ''
+      ? sourceUrls
+      : { get: (name) => sourceUrls.get(`${namespace.sources}${name}`) };
+  return {
+    inputs: frame.inputs,
+    stepOutputs: frame.stepOutputs,
+    workflowOutputs: frame.workflowOutputs,
+    workflows,
+    sourceUrls: sources,
+  };
+};
 
 /** The workflow key to record on steps, traces and failures: only outside the run's first workflow. */
 export const nestedKey = (frame: Frame): { workflowId?: string } =>

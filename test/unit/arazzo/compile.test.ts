@@ -295,7 +295,7 @@ describe('compileArazzoDocument semantic checks', () => {
     expect(issues).toContain('/workflows/0/steps/0/x-meta/__proto__: forbidden key "__proto__"');
   });
 
-  it('rejects arazzo-type sources by name, and reads the only openapi source beside them', () => {
+  it('needs the document of an arazzo-type source, and reads the only openapi source beside it', () => {
     // Prepare
     const document = {
       ...documentWith({ steps: [step()] }),
@@ -308,7 +308,7 @@ describe('compileArazzoDocument semantic checks', () => {
     const issues = issuesOf(document);
     // Assess
     expect(issues).toEqual([
-      '/sourceDescriptions/0/type: source description "a": arazzo-type source descriptions are not supported yet',
+      '/sourceDescriptions/0/url: no Arazzo document was given for source "a"',
     ]);
   });
 
