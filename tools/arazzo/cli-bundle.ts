@@ -77,8 +77,12 @@ const writeBuild = (cacheDir: string, outdir: string, files: readonly OutputFile
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, file.contents);
   }
-  rmSync(`${cacheDir}${id}`, { recursive: true, force: true });
-  renameSync(temporary, `${cacheDir}${id}`);
+  try {
+    renameSync(temporary, `${cacheDir}${id}`);
+  } catch {
+    // Another start built the same files first (the id is their hash), and may be running them: keep its copy.
+    rmSync(temporary, { recursive: true, force: true });
+  }
   return id;
 };
 
