@@ -2,17 +2,17 @@
  * Simple conditions (docs/arazzo.md §5.1, §5.2): a tokenizer and a recursive-descent parser into an AST that is walked.
  * No eval, no `new Function`. Strings compare case-insensitively; absent behaves as null; comparisons do not chain.
  */
-import {
-  type Expression,
-  type ExpressionScope,
-  evaluateExpression,
-  parseExpression,
-} from './expression.ts';
 
-/** A value in a condition: a literal or a runtime expression (with `.name` / `[n]` navigation folded into it). */
-export type Operand =
-  | { readonly t: 'lit'; readonly value: string | number | boolean | null }
-  | { readonly t: 'expr'; readonly expr: Expression };
+import {
+  ConditionSyntaxError,
+  fail,
+  type Operand,
+  parseOperandExpression,
+} from './condition-operand.ts';
+import type { DeclaredNames } from './declared-names.ts';
+import { type ExpressionScope, evaluateExpression } from './expression.ts';
+
+export { type Operand, parseOperand } from './condition-operand.ts';
 
 export type ComparisonOperator = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -41,59 +41,8 @@ export type ParsedCondition = { ok: true; node: ConditionNode } | { ok: false; e
 
 const DELIMITERS = new Set(['!', '&', '(', ')', '<', '=', '>', '{', '|', '}']);
 const NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
-const NAV_NAME = /^[A-Za-z0-9_-]+/;
-const NAV_INDEX = /^\[(0|[1-9][0-9]*)\]/;
-// The base of an operand: everything up to the first navigation `.name` or `[n]` that follows a complete
-// base expression. Header and parameter names stop at `.` in conditions for the same reason.
-const BASES: readonly RegExp[] = [
-  /^\$(url|method|statusCode)/,
-  /^\$(request|response)\.header\.[A-Za-z0-9_-]+/,
-  /^\$request\.(query|path)\.[A-Za-z0-9_-]+/,
-  /^\$(request|response)\.body/,
-  /^\$(inputs|outputs)\.[A-Za-z0-9_-]+/,
-  /^\$steps\.[A-Za-z0-9_-]+\.outputs\.[A-Za-z0-9_-]+/,
-];
 
-class ConditionSyntaxError extends Error {
-  override readonly name = 'ConditionSyntaxError';
-}
-
-const fail = (message: string): never => {
-  throw new ConditionSyntaxError(message);
-};
-
-/** Parses `$…` operand text: a base expression, then either a `#/pointer` or `.name`/`[n]` navigation. */
-const parseOperandExpression = (text: string, at: number): Operand => {
-  const base = BASES.map((re) => re.exec(text)?.[0]).find((m) => m !== undefined);
-  if (base === undefined) return fail(`"${text}" at ${at} is not a runtime expression`);
-  let rest = text.slice(base.length);
-  if (rest === '' || rest.startsWith('#')) {
-    const parsed = parseExpression(text);
-    if (!parsed.ok) return fail(parsed.error);
-    return { t: 'expr', expr: parsed.expression };
-  }
-  const tokens: string[] = [];
-  // Bounded: each iteration consumes at least two characters of `rest`.
-  while (rest !== '') {
-    const index = NAV_INDEX.exec(rest);
-    if (index) {
-      tokens.push(index[1] ?? '');
-      rest = rest.slice(index[0].length);
-      continue;
-    }
-    const name = rest.startsWith('.') ? NAV_NAME.exec(rest.slice(1)) : null;
-    if (!name) return fail(`"${text}" at ${at}: unexpected "${rest}" after ${base}`);
-    tokens.push(name[0]);
-    rest = rest.slice(1 + name[0].length);
-  }
-  const parsed = parseExpression(base);
-  if (!parsed.ok) return fail(parsed.error);
-  const expr = parsed.expression;
-  if (!('path' in expr)) return fail(`"${text}" at ${at}: ${base} cannot be navigated`);
-  return { t: 'expr', expr: { ...expr, path: [...expr.path, ...tokens], text } };
-};
-
-const tokenize = (source: string): Token[] => {
+const tokenize = (source: string, names: DeclaredNames | undefined): Token[] => {
   const tokens: Token[] = [];
   let i = 0;
   // Bounded: every branch advances `i`.
@@ -155,7 +104,7 @@ const tokenize = (source: string): Token[] => {
     }
     const word = source.slice(i, j);
     if (word.startsWith('$')) {
-      tokens.push({ k: 'value', v: parseOperandExpression(word, i), at: i });
+      tokens.push({ k: 'value', v: parseOperandExpression(word, i, names), at: i });
     } else if (word === 'true' || word === 'false') {
       tokens.push({ k: 'value', v: { t: 'lit', value: word === 'true' }, at: i });
     } else if (word === 'null') {
@@ -257,10 +206,13 @@ const createParser = (tokens: readonly Token[]) => {
   };
 };
 
-/** Parses a simple condition once (at build and at load). Returns `{ ok: false, error }` on bad syntax. */
-export const parseCondition = (source: string): ParsedCondition => {
+/**
+ * Parses a simple condition once (at build and at load). Returns `{ ok: false, error }` on bad syntax. `names`
+ * (the workflow's declarations) decides where a dotted input or output name ends.
+ */
+export const parseCondition = (source: string, names?: DeclaredNames): ParsedCondition => {
   try {
-    return { ok: true, node: createParser(tokenize(source)).parse() };
+    return { ok: true, node: createParser(tokenize(source, names)).parse() };
   } catch (error) {
     if (error instanceof ConditionSyntaxError) return { ok: false, error: error.message };
     throw error;

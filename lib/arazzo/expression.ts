@@ -1,7 +1,8 @@
 /**
  * Runtime expressions (docs/arazzo.md §8): parsed once into small ASTs, resolved by explicit lookups (no eval).
- * Names are `[A-Za-z0-9_-]+` so `$steps.<id>.outputs.<name>` splits unambiguously; an optional `#/json-pointer`
- * may follow a body, input, output or step output.
+ * Step ids are `[A-Za-z0-9_-]+` so `$steps.<id>.outputs.<name>` splits unambiguously; input and output names may
+ * also contain `.` (1.0.1's `^[a-zA-Z0-9.\-_]+$`) and take the rest of the expression up to an optional
+ * `#/json-pointer` (conditions split them against the declared names, see declared-names.ts).
  */
 import { parseJsonPointer, resolveTokens } from './json-pointer.ts';
 
@@ -75,6 +76,7 @@ export type ResponseView = {
 };
 
 const NAME = '[A-Za-z0-9_-]+';
+const DOTTED_NAME = '[A-Za-z0-9._-]+';
 // RFC 9110 token characters, for header names outside conditions.
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const COMPONENT_KEY = '[a-zA-Z0-9.\\-_]+';
@@ -87,8 +89,8 @@ const SIMPLE = new Map<string, 'url' | 'method' | 'statusCode'>([
 const HEADER_RE = new RegExp(`^\\$(request|response)\\.header\\.(${TOKEN})$`);
 const REQUEST_PARAM_RE = new RegExp(`^\\$request\\.(query|path)\\.(${NAME})$`);
 const BODY_RE = /^\$(request|response)\.body(#.*)?$/s;
-const INPUT_OUTPUT_RE = new RegExp(`^\\$(inputs|outputs)\\.(${NAME})(#.*)?$`, 's');
-const STEP_OUTPUT_RE = new RegExp(`^\\$steps\\.(${NAME})\\.outputs\\.(${NAME})(#.*)?$`, 's');
+const INPUT_OUTPUT_RE = new RegExp(`^\\$(inputs|outputs)\\.(${DOTTED_NAME})(#.*)?$`, 's');
+const STEP_OUTPUT_RE = new RegExp(`^\\$steps\\.(${NAME})\\.outputs\\.(${DOTTED_NAME})(#.*)?$`, 's');
 const COMPONENT_RE = new RegExp(
   `^\\$components\\.(parameters|successActions|failureActions|inputs)\\.(${COMPONENT_KEY})$`,
 );

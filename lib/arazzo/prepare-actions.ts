@@ -1,5 +1,6 @@
 /** A step's onSuccess / onFailure actions, with goto targets resolved to step indexes once. */
 import type { CompiledAction } from './compiled-document.ts';
+import type { DeclaredNames } from './declared-names.ts';
 import { prepareCriteria } from './prepare-criteria.ts';
 import type { PreparedAction } from './prepared-document.ts';
 
@@ -13,6 +14,7 @@ export const prepareActions = (
   stepIndex: ReadonlyMap<string, number>,
   where: string,
   issues: string[],
+  names?: DeclaredNames,
 ): PreparedAction[] =>
   actions.map((action, a) => {
     const aWhere = `${where}/${a}`;
@@ -27,7 +29,7 @@ export const prepareActions = (
       targetId: action.stepId ?? '',
       retryAfterMs: Math.round((action.retryAfter ?? 0) * 1000),
       retryLimit: action.retryLimit ?? 1,
-      criteria: prepareCriteria(action.criteria, `${aWhere}/criteria`, issues),
+      criteria: prepareCriteria(action.criteria, `${aWhere}/criteria`, issues, names),
       counterKey: `${stepId}\u0000${action.name}`,
     };
   });

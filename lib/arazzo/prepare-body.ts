@@ -2,6 +2,7 @@
 import type { CompiledRequestBody } from './compiled-document.ts';
 import { FORBIDDEN_KEYS, parseJsonPointer } from './json-pointer.ts';
 import type { PreparedBody } from './prepared-document.ts';
+import { prepareStringPayload, type StringPayloadPlan } from './string-payload.ts';
 import { compileValuePlan } from './value-plan.ts';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json(\s*;.*)?$/i;
@@ -34,6 +35,32 @@ const prepareReplacements = (
     };
   });
 
+/**
+ * A literal string payload (not one `$...` expression) with a JSON or form content type is the body text itself
+ * (string-payload.ts); undefined for every other payload.
+ */
+const prepareStringBody = (
+  requestBody: CompiledRequestBody,
+  encoding: 'json' | 'form' | 'text' | undefined,
+  where: string,
+  issues: string[],
+): StringPayloadPlan | undefined => {
+  const { payload } = requestBody;
+  if (typeof payload !== 'string' || payload.startsWith('$')) return undefined;
+  if (encoding !== 'json' && encoding !== 'form') return undefined;
+  const prepared = prepareStringPayload(payload, encoding);
+  if (!prepared.ok) {
+    issues.push(`${where}/requestBody/payload: ${prepared.error}`);
+    return undefined;
+  }
+  if (encoding === 'form' && requestBody.replacements.length > 0) {
+    issues.push(
+      `${where}/requestBody/replacements: a form payload written as a string has no JSON Pointer targets`,
+    );
+  }
+  return prepared.plan;
+};
+
 /** Prepares a step's request body; undefined when the step sends none. `where` is the step's location. */
 export const prepareBody = (
   requestBody: CompiledRequestBody | undefined,
@@ -45,12 +72,15 @@ export const prepareBody = (
   if (encoding === undefined) {
     issues.push(`${where}/requestBody/contentType: unsupported "${requestBody.contentType}"`);
   }
+  const stringPlan = prepareStringBody(requestBody, encoding, where, issues);
   return {
     contentType: requestBody.contentType,
     encoding: encoding ?? 'json',
-    plan: Object.hasOwn(requestBody, 'payload')
-      ? compileValuePlan(requestBody.payload, `${where}/requestBody/payload`, issues)
-      : undefined,
+    plan:
+      Object.hasOwn(requestBody, 'payload') && stringPlan === undefined
+        ? compileValuePlan(requestBody.payload, `${where}/requestBody/payload`, issues)
+        : undefined,
+    ...(stringPlan === undefined ? {} : { stringPlan }),
     replacements: prepareReplacements(requestBody, where, issues),
   };
 };

@@ -1,8 +1,9 @@
 /** Success criteria and action criteria, parsed and compiled once (conditions, regexes, JSONPath queries). */
 import type { CompiledCriterion } from './compiled-document.ts';
-import { parseCondition } from './condition.ts';
-import { type Expression, parseExpression, parseTemplate } from './expression.ts';
-import { checkJsonPathQuery } from './jsonpath.ts';
+import { parseCondition, parseOperand } from './condition.ts';
+import type { DeclaredNames } from './declared-names.ts';
+import { type Expression, parseTemplate } from './expression.ts';
+import { checkJsonPathQuery, jsonPathPartsOf } from './jsonpath.ts';
 import type { PreparedCriterion } from './prepared-document.ts';
 
 /** The expression a regex or JSONPath criterion applies to; undefined (with an issue) when it does not parse. */
@@ -10,8 +11,9 @@ const prepareContext = (
   criterion: CompiledCriterion,
   where: string,
   issues: string[],
+  names: DeclaredNames | undefined,
 ): Expression | undefined => {
-  const context = parseExpression(criterion.context ?? '');
+  const context = parseOperand(criterion.context ?? '', names);
   if (context.ok) return context.expression;
   issues.push(`${where}/context: ${context.error}`);
   return undefined;
@@ -28,7 +30,7 @@ const prepareJsonPath = (
     issues.push(`${where}/condition: ${template.error}`);
     return undefined;
   }
-  const parts = template?.parts ?? [criterion.condition];
+  const parts = template === undefined ? [criterion.condition] : jsonPathPartsOf(template.parts);
   const problem = checkJsonPathQuery(parts);
   if (problem !== undefined) {
     issues.push(`${where}/condition: ${problem}`);
@@ -56,15 +58,16 @@ const prepareCriterion = (
   criterion: CompiledCriterion,
   where: string,
   issues: string[],
+  names: DeclaredNames | undefined,
 ): PreparedCriterion | undefined => {
   if (criterion.type === 'jsonpath' || criterion.type === 'regex') {
-    const context = prepareContext(criterion, where, issues);
+    const context = prepareContext(criterion, where, issues, names);
     if (context === undefined) return undefined;
     return criterion.type === 'jsonpath'
       ? prepareJsonPath(criterion, context, where, issues)
       : prepareRegex(criterion, context, where, issues);
   }
-  const parsed = parseCondition(criterion.condition);
+  const parsed = parseCondition(criterion.condition, names);
   if (!parsed.ok) {
     issues.push(`${where}/condition: ${parsed.error}`);
     return undefined;
@@ -72,13 +75,17 @@ const prepareCriterion = (
   return { kind: 'simple', node: parsed.node, source: criterion.condition };
 };
 
-/** Prepares a criteria list; a criterion that fails to parse is left out and reported in `issues`. */
+/**
+ * Prepares a criteria list; a criterion that fails to parse is left out and reported in `issues`. `names` are the
+ * workflow's declarations, which decide where a dotted input or output name ends in a condition.
+ */
 export const prepareCriteria = (
   criteria: readonly CompiledCriterion[] | undefined,
   where: string,
   issues: string[],
+  names?: DeclaredNames,
 ): PreparedCriterion[] =>
   (criteria ?? []).flatMap((criterion, index) => {
-    const prepared = prepareCriterion(criterion, `${where}/${index}`, issues);
+    const prepared = prepareCriterion(criterion, `${where}/${index}`, issues, names);
     return prepared === undefined ? [] : [prepared];
   });

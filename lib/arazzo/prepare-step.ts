@@ -1,5 +1,6 @@
 /** One workflow step, prepared: its operation's path and method, request values, criteria, actions and checks. */
 import type { CompiledDocument, CompiledStep } from './compiled-document.ts';
+import type { DeclaredNames } from './declared-names.ts';
 import { compileSchema, type SchemaCheck } from './input-schema.ts';
 import { checkPathTemplate, splitPathTemplate } from './path-template.ts';
 import { prepareActions } from './prepare-actions.ts';
@@ -29,13 +30,15 @@ const prepareResponseChecks = (
 export type StepPlace = {
   readonly where: string;
   readonly stepIndex: ReadonlyMap<string, number>;
+  /** The workflow's declared names (declared-names.ts), for conditions with dotted names. */
+  readonly names?: DeclaredNames;
 };
 
 /** Prepares one step against the document's operations; every problem goes to `issues`. */
 export const prepareStep = (
   compiled: CompiledDocument,
   step: CompiledStep,
-  { where, stepIndex }: StepPlace,
+  { where, stepIndex, names }: StepPlace,
   issues: string[],
 ): PreparedStep => {
   const operation = compiled.operations[step.operation];
@@ -51,7 +54,7 @@ export const prepareStep = (
   }));
   const body = prepareBody(step.requestBody, where, issues);
   const actions = (list: 'onSuccess' | 'onFailure') =>
-    prepareActions(step[list], step.stepId, stepIndex, `${where}/${list}`, issues);
+    prepareActions(step[list], step.stepId, stepIndex, `${where}/${list}`, issues, names);
   return {
     stepId: step.stepId,
     method: operation?.method ?? 'GET',
@@ -59,7 +62,12 @@ export const prepareStep = (
     pathTemplate,
     parameters,
     body,
-    successCriteria: prepareCriteria(step.successCriteria, `${where}/successCriteria`, issues),
+    successCriteria: prepareCriteria(
+      step.successCriteria,
+      `${where}/successCriteria`,
+      issues,
+      names,
+    ),
     onSuccess: actions('onSuccess'),
     onFailure: actions('onFailure'),
     outputs: prepareOutputs(step.outputs, `${where}/outputs`, issues),

@@ -7,6 +7,7 @@ import {
   type CompiledDocument,
   type CompiledWorkflow,
 } from './compiled-document.ts';
+import { declaredNamesOf } from './declared-names.ts';
 import { ArazzoDocumentError } from './errors.ts';
 import { compileSchema, findPasswordPaths, type SchemaCheck } from './input-schema.ts';
 import { isRecord } from './is-record.ts';
@@ -46,8 +47,9 @@ const prepareWorkflow = (
   issues: string[],
 ): PreparedWorkflow => {
   const stepIndex = new Map(workflow.steps.map((step, index) => [step.stepId, index]));
+  const names = declaredNamesOf(workflow);
   const steps = workflow.steps.map((step, s) =>
-    prepareStep(compiled, step, { where: `${wWhere}/steps/${s}`, stepIndex }, issues),
+    prepareStep(compiled, step, { where: `${wWhere}/steps/${s}`, stepIndex, names }, issues),
   );
   return {
     workflowId: workflow.workflowId,

@@ -4,6 +4,7 @@ import type { ConditionNode } from './condition.ts';
 import type { Expression } from './expression.ts';
 import type { SchemaCheck } from './input-schema.ts';
 import type { JsonPathParts } from './jsonpath.ts';
+import type { StringPayloadPlan } from './string-payload.ts';
 import type { ValuePlan } from './value-plan.ts';
 
 export type PreparedCriterion =
@@ -44,6 +45,8 @@ export type PreparedBody = {
   readonly contentType: string;
   readonly encoding: 'json' | 'form' | 'text';
   readonly plan: ValuePlan | undefined;
+  /** A literal string payload with a JSON or form type: the body text itself, after substitution. */
+  readonly stringPlan?: StringPayloadPlan;
   readonly replacements: readonly {
     readonly tokens: readonly string[];
     readonly plan: ValuePlan;

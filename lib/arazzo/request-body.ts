@@ -3,6 +3,7 @@ import { type ExpressionScope, stringifyEmbedded } from './expression.ts';
 import { isRecord } from './is-record.ts';
 import { resolveTokens } from './json-pointer.ts';
 import { evaluatePlan, type PreparedStep } from './prepare.ts';
+import { renderStringPayload, type StringPayloadPlan } from './string-payload.ts';
 
 export type BuiltBody = {
   /** The payload as `$request.body` sees it. */
@@ -58,6 +59,65 @@ const encodeBody = (
   return undefined;
 };
 
+const applyReplacements = (
+  body: NonNullable<PreparedStep['body']>,
+  start: unknown,
+  scope: ExpressionScope,
+  errors: string[],
+): unknown => {
+  let value = start;
+  for (const replacement of body.replacements) {
+    const replaced = evaluatePlan(replacement.plan, scope, errors);
+    value = applyReplacement(value, replacement.tokens, replaced, errors);
+  }
+  return value;
+};
+
+/**
+ * A string payload (docs/arazzo.md §4): the rendered text is sent as it is. JSON text is parsed for
+ * `$request.body`; with replacements it is parsed, replaced into and sent re-serialised (compact).
+ */
+const buildStringBody = (
+  body: NonNullable<PreparedStep['body']>,
+  plan: StringPayloadPlan,
+  scope: ExpressionScope,
+  errors: string[],
+): BuiltBody => {
+  const rendered = renderStringPayload(plan, scope, errors);
+  if (rendered === undefined || plan.encoding === 'form')
+    return { value: rendered, text: rendered };
+  let value: unknown;
+  try {
+    value = JSON.parse(rendered);
+  } catch {
+    // Unreachable: the text around the values was checked to be JSON, and every value is escaped for its place.
+    errors.push('the rendered JSON payload does not parse');
+    return { value: rendered, text: undefined };
+  }
+  if (body.replacements.length === 0) return { value, text: rendered };
+  const replaced = applyReplacements(body, value, scope, errors);
+  return { value: replaced, text: replaced === undefined ? undefined : JSON.stringify(replaced) };
+};
+
+const buildValueBody = (
+  body: NonNullable<PreparedStep['body']>,
+  scope: ExpressionScope,
+  errors: string[],
+): BuiltBody => {
+  let value = body.plan === undefined ? undefined : evaluatePlan(body.plan, scope, errors);
+  if (body.replacements.length > 0) {
+    // Literal subtrees are shared with the prepared plan: copy before mutating.
+    value = applyReplacements(
+      body,
+      value === undefined ? undefined : structuredClone(value),
+      scope,
+      errors,
+    );
+  }
+  if (value === undefined) return { value, text: undefined };
+  return { value, text: encodeBody(value, body.encoding, errors) };
+};
+
 /**
  * Evaluates the step's payload and replacements and encodes it; sets `content-type` unless a parameter did.
  * Problems are appended to `errors`.
@@ -68,21 +128,14 @@ export const buildBody = (
   errors: string[],
   headers: Record<string, string>,
 ): BuiltBody => {
-  if (step.body === undefined) return { value: undefined, text: undefined };
-  let value =
-    step.body.plan === undefined ? undefined : evaluatePlan(step.body.plan, scope, errors);
-  if (step.body.replacements.length > 0) {
-    // Literal subtrees are shared with the prepared plan: copy before mutating.
-    value = value === undefined ? undefined : structuredClone(value);
-    for (const replacement of step.body.replacements) {
-      const replaced = evaluatePlan(replacement.plan, scope, errors);
-      value = applyReplacement(value, replacement.tokens, replaced, errors);
-    }
+  const { body } = step;
+  if (body === undefined) return { value: undefined, text: undefined };
+  const built =
+    body.stringPlan === undefined
+      ? buildValueBody(body, scope, errors)
+      : buildStringBody(body, body.stringPlan, scope, errors);
+  if (built.text !== undefined && !Object.hasOwn(headers, 'content-type')) {
+    headers['content-type'] = body.contentType;
   }
-  if (value === undefined) return { value, text: undefined };
-  const text = encodeBody(value, step.body.encoding, errors);
-  if (text !== undefined && !Object.hasOwn(headers, 'content-type')) {
-    headers['content-type'] = step.body.contentType;
-  }
-  return { value, text };
+  return built;
 };

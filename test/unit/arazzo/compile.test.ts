@@ -150,21 +150,21 @@ describe('compileArazzoDocument semantic checks', () => {
       'no step "nope"',
     ],
     [
-      'a jsonpath criterion with a version object',
+      'a jsonpath criterion with a version we do not evaluate',
       {
         steps: [
           step({
             successCriteria: [
               {
                 context: '$response.body',
-                type: { type: 'jsonpath', version: 'draft-goessner-dispatch-jsonpath-00' },
+                type: { type: 'jsonpath', version: 'rfc9535' },
                 condition: '$.a',
               },
             ],
           }),
         ],
       },
-      'jsonpath criteria are not supported',
+      '/workflows/0/steps/0/successCriteria/0/type/version: jsonpath version "rfc9535" is not supported (supported: draft-goessner-dispatch-jsonpath-00)',
     ],
     [
       'an xpath criterion',
@@ -175,7 +175,24 @@ describe('compileArazzoDocument semantic checks', () => {
           }),
         ],
       },
-      'xpath criteria are not supported',
+      '/workflows/0/steps/0/successCriteria/0/type: XPath criteria are not supported',
+    ],
+    [
+      'a typed xpath criterion',
+      {
+        steps: [
+          step({
+            successCriteria: [
+              {
+                context: '$response.body',
+                type: { type: 'xpath', version: 'xpath-30' },
+                condition: '/a',
+              },
+            ],
+          }),
+        ],
+      },
+      '/workflows/0/steps/0/successCriteria/0/type: XPath (xpath-30) criteria are not supported',
     ],
     [
       'a $-string that does not parse',
@@ -203,9 +220,9 @@ describe('compileArazzoDocument semantic checks', () => {
       'needs "in"',
     ],
     [
-      'a dotted output name',
-      { steps: [step({ outputs: { 'a.b': '$statusCode' } })] },
-      'output name "a.b" must match',
+      "an output name with a character outside 1.0.1's rule",
+      { steps: [step({ outputs: { 'a/b': '$statusCode' } })] },
+      'output name "a/b" must match ^[a-zA-Z0-9.\\-_]+$',
     ],
     [
       'an unsupported inputs keyword',

@@ -9,9 +9,9 @@ import {
 import { parseJsonPointer, resolveTokens } from '../../../lib/arazzo/json-pointer.ts';
 
 const scope: ExpressionScope = {
-  inputs: { id: 'c-1', n: 5, obj: { 'a/b': { '~k': 'deep' } }, list: [1, 2] },
-  stepOutputs: new Map([['s1', { out: { x: [true] } }]]),
-  workflowOutputs: { done: 'yes' },
+  inputs: { id: 'c-1', n: 5, obj: { 'a/b': { '~k': 'deep' } }, list: [1, 2], 'my.id': 'dotted' },
+  stepOutputs: new Map([['s1', { out: { x: [true] }, 'a.b': { c: 3 } }]]),
+  workflowOutputs: { done: 'yes', 'v.1': 'one' },
   request: {
     url: 'http://127.0.0.1/x?q=1',
     method: 'POST',
@@ -52,6 +52,10 @@ describe('parseExpression and evaluateExpression', () => {
     ['$steps.s1.outputs.out#/x/0', true],
     ['$steps.s2.outputs.out', undefined],
     ['$outputs.done', 'yes'],
+    ['$inputs.my.id', 'dotted'],
+    ['$steps.s1.outputs.a.b', { c: 3 }],
+    ['$steps.s1.outputs.a.b#/c', 3],
+    ['$outputs.v.1', 'one'],
   ])('resolves %s', (text, expected) => {
     // Prepare
     const expression = text;
@@ -63,7 +67,8 @@ describe('parseExpression and evaluateExpression', () => {
 
   it.each([
     ['$inputs'],
-    ['$inputs.a.b'],
+    ['$inputs.a b'],
+    ['$steps.s.1.outputs.x'],
     ['$steps.s1.out'],
     ['$response.body#x'],
     ['$response.body#/a~'],

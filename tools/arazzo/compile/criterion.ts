@@ -1,16 +1,25 @@
 /**
- * Success and action criteria: `simple` conditions are parsed, `regex` ones compiled, `jsonpath` queries checked;
- * XPath and expression-typed criteria are refused. Criteria are evaluated after a response, so their expressions may
- * use it.
+ * Success and action criteria: `simple` conditions are parsed, `regex` ones compiled, `jsonpath` queries checked
+ * (the typed form `type: {type: jsonpath, version}` too); XPath, plain or typed, is refused. Criteria are evaluated
+ * after a response, so their expressions may use it.
  */
 import type { CompiledCriterion } from '../../../lib/arazzo/compiled-document.ts';
-import { type ConditionNode, type Operand, parseCondition } from '../../../lib/arazzo/condition.ts';
+import {
+  type ConditionNode,
+  type Operand,
+  parseCondition,
+  parseOperand,
+} from '../../../lib/arazzo/condition.ts';
 import { parseTemplate } from '../../../lib/arazzo/expression.ts';
 import { isRecord } from '../../../lib/arazzo/is-record.ts';
-import { checkJsonPathQuery } from '../../../lib/arazzo/jsonpath.ts';
+import {
+  checkJsonPathQuery,
+  JSONPATH_VERSIONS,
+  jsonPathPartsOf,
+} from '../../../lib/arazzo/jsonpath.ts';
 import type { DocumentIssue } from '../schema-validation.ts';
 import { asArray, at, str } from './document-values.ts';
-import { checkExpressionText, checkReferences, type ExpressionSite } from './expression-checks.ts';
+import { checkReferences, type ExpressionSite } from './expression-checks.ts';
 import { siteIn, type WorkflowScope } from './scope.ts';
 
 type CriterionParts = {
@@ -35,14 +44,19 @@ const conditionOperands = (node: ConditionNode): Operand[] => {
   }
 };
 
-/** A jsonpath or regex criterion tests the value its `context` expression names, so it needs one. */
+/**
+ * A jsonpath or regex criterion tests the value its `context` expression names, so it needs one: any runtime
+ * expression, optionally navigated like a condition operand (`$response.body.items`).
+ */
 const checkedContext = (type: 'jsonpath' | 'regex', parts: CriterionParts): string | undefined => {
   const { contextText, pointer, site } = parts;
   if (contextText === undefined) {
     site.issues.push({ pointer, message: `a ${type} criterion needs a "context"` });
     return undefined;
   }
-  checkExpressionText(contextText, at(pointer, 'context'), site);
+  const parsed = parseOperand(contextText, site.context);
+  if (parsed.ok) checkReferences(parsed.expression, at(pointer, 'context'), site);
+  else site.issues.push({ pointer: at(pointer, 'context'), message: parsed.error });
   return contextText;
 };
 
@@ -58,7 +72,9 @@ const compileJsonPath = (parts: CriterionParts): CompiledCriterion | undefined =
   for (const part of template?.parts ?? []) {
     if (typeof part !== 'string') checkReferences(part, at(pointer, 'condition'), site);
   }
-  const problem = checkJsonPathQuery(template?.parts ?? [condition]);
+  const problem = checkJsonPathQuery(
+    template === undefined ? [condition] : jsonPathPartsOf(template.parts),
+  );
   if (problem !== undefined) {
     site.issues.push({ pointer: at(pointer, 'condition'), message: problem });
     return undefined;
@@ -66,13 +82,39 @@ const compileJsonPath = (parts: CriterionParts): CompiledCriterion | undefined =
   return { condition, type: 'jsonpath', context: contextText };
 };
 
-const refuseUnsupported = (name: string, parts: CriterionParts): undefined => {
+/** XPath (any version) cannot be evaluated: refused by name before anything is sent (docs/arazzo.md §5.4). */
+const refuseXPath = (version: string | undefined, parts: CriterionParts): undefined => {
   const { contextText, pointer, site } = parts;
-  site.issues.push({ pointer: at(pointer, 'type'), message: `${name} criteria are not supported` });
+  const which = version === undefined ? 'XPath' : `XPath (${version})`;
+  site.issues.push({
+    pointer: at(pointer, 'type'),
+    message: `${which} criteria are not supported: write the check as a simple, regex or jsonpath criterion`,
+  });
   if (contextText === undefined) {
-    site.issues.push({ pointer, message: `a ${name} criterion needs a "context"` });
+    site.issues.push({ pointer, message: 'an xpath criterion needs a "context"' });
   }
   return undefined;
+};
+
+/** The Criterion Expression Type Object: jsonpath in a version we evaluate with RFC 9535, else an issue. */
+const compileTyped = (type: Record<string, unknown>, parts: CriterionParts) => {
+  const version = str(type['version']);
+  if (type['type'] === 'xpath') return refuseXPath(version, parts);
+  if (type['type'] !== 'jsonpath') {
+    parts.site.issues.push({
+      pointer: at(parts.pointer, 'type', 'type'),
+      message: `criterion expression type "${String(type['type'])}" is not supported (jsonpath only)`,
+    });
+    return undefined;
+  }
+  if (version === undefined || !JSONPATH_VERSIONS.includes(version)) {
+    parts.site.issues.push({
+      pointer: at(parts.pointer, 'type', 'version'),
+      message: `jsonpath version "${String(type['version'])}" is not supported (supported: ${JSONPATH_VERSIONS.join(', ')})`,
+    });
+    return undefined;
+  }
+  return compileJsonPath(parts);
 };
 
 const compileRegex = (parts: CriterionParts): CompiledCriterion | undefined => {
@@ -104,7 +146,7 @@ const compileSimple = (parts: CriterionParts): CompiledCriterion | undefined => 
       message: 'context is ignored on a simple condition',
     });
   }
-  const parsed = parseCondition(condition);
+  const parsed = parseCondition(condition, site.context);
   if (!parsed.ok) {
     site.issues.push({ pointer: at(pointer, 'condition'), message: `condition: ${parsed.error}` });
     return undefined;
@@ -117,8 +159,8 @@ const compileSimple = (parts: CriterionParts): CompiledCriterion | undefined => 
 
 const compileByType = (type: unknown, parts: CriterionParts): CompiledCriterion | undefined => {
   if (type === 'jsonpath') return compileJsonPath(parts);
-  if (isRecord(type)) return refuseUnsupported(String(type['type']), parts);
-  if (type === 'xpath') return refuseUnsupported(type, parts);
+  if (isRecord(type)) return compileTyped(type, parts);
+  if (type === 'xpath') return refuseXPath(undefined, parts);
   if (type === 'regex') return compileRegex(parts);
   return compileSimple(parts);
 };

@@ -5,7 +5,8 @@ import type { DocumentIssue } from '../schema-validation.ts';
 import { at } from './document-values.ts';
 
 const MAX_DEPTH = 64;
-const NAME = /^[A-Za-z0-9_-]+$/;
+// Arazzo 1.0.1's rule for output names, input names and component keys.
+const NAME = /^[a-zA-Z0-9.\-_]+$/;
 
 /** Reports every forbidden key (`__proto__` and kin) and any nesting deeper than 64 levels. */
 export const walkForbiddenKeys = (
@@ -32,7 +33,10 @@ export const walkForbiddenKeys = (
   }
 };
 
-/** Input and output names become runtime expression tokens (`$inputs.<name>`), so they keep to that alphabet. */
+/**
+ * Input and output names become runtime expression tokens (`$inputs.<name>`), so they keep to 1.0.1's alphabet;
+ * `.` is allowed and resolved against the declared names (docs/arazzo.md §8).
+ */
 export const checkName = (
   name: string,
   kind: 'input' | 'output',
@@ -40,6 +44,6 @@ export const checkName = (
   issues: DocumentIssue[],
 ): void => {
   if (!NAME.test(name)) {
-    issues.push({ pointer, message: `${kind} name "${name}" must match [A-Za-z0-9_-]+` });
+    issues.push({ pointer, message: `${kind} name "${name}" must match ^[a-zA-Z0-9.\\-_]+$` });
   }
 };

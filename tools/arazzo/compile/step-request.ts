@@ -3,9 +3,11 @@ import type {
   CompiledParameter,
   CompiledRequestBody,
 } from '../../../lib/arazzo/compiled-document.ts';
+import { parseTemplate } from '../../../lib/arazzo/expression.ts';
 import { isRecord } from '../../../lib/arazzo/is-record.ts';
 import { FORBIDDEN_KEYS, parseJsonPointer } from '../../../lib/arazzo/json-pointer.ts';
 import { bodyEncodingOf, splitPathTemplate } from '../../../lib/arazzo/prepare.ts';
+import { prepareStringPayload } from '../../../lib/arazzo/string-payload.ts';
 import type { DocumentIssue } from '../schema-validation.ts';
 import { parameterIdentity, type ResolvedParameter } from './components.ts';
 import { asArray, at, type Rec, str } from './document-values.ts';
@@ -100,6 +102,33 @@ const checkContentType = (
   return contentType;
 };
 
+/**
+ * A literal string payload with a JSON or form content type is sent as the text itself (docs/arazzo.md §4): JSON
+ * text must be JSON around its embedded values, and a form string has nowhere for a replacement to go.
+ */
+const checkStringPayload = (
+  payload: unknown,
+  contentType: string,
+  hasReplacements: boolean,
+  pointer: string,
+  site: ExpressionSite,
+): void => {
+  const encoding = bodyEncodingOf(contentType);
+  if (typeof payload !== 'string' || payload.startsWith('$')) return;
+  if (encoding !== 'json' && encoding !== 'form') return;
+  const prepared = prepareStringPayload(payload, encoding);
+  // A template that does not parse was reported by checkValue already.
+  if (!prepared.ok && parseTemplate(payload)?.ok !== false) {
+    site.issues.push({ pointer: at(pointer, 'payload'), message: prepared.error });
+  }
+  if (encoding === 'form' && hasReplacements) {
+    site.issues.push({
+      pointer: at(pointer, 'replacements'),
+      message: 'a form payload written as a string has no JSON Pointer targets',
+    });
+  }
+};
+
 /** Compiles a step's `requestBody`; `undefined` when the step has none. */
 export const compileRequestBody = (
   rawBody: unknown,
@@ -116,6 +145,7 @@ export const compileRequestBody = (
     .map((replacement, index) =>
       compileReplacement(replacement, at(pointer, 'replacements', index), site),
     );
+  checkStringPayload(rawBody['payload'], contentType, replacements.length > 0, pointer, site);
   return {
     contentType,
     ...(hasPayload ? { payload: rawBody['payload'] } : {}),

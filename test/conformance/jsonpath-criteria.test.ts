@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  caseFile,
+  type RecordingServer,
+  type Reply,
+  runCase,
+  startRecordingServer,
+} from './harness.ts';
+
+const document = caseFile('jsonpath-criteria', 'jsonpath-criteria.arazzo.yaml');
+let server: RecordingServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const STORES = [
+  { name: 'north', pets: [{ name: 'Rex' }, { name: 'Tom' }] },
+  { name: 'south', pets: [] },
+];
+
+const runWith = async (stores: Reply, pets: Reply, status = 'available') => {
+  server = await startRecordingServer([
+    { method: 'GET', path: '/stores', reply: stores },
+    { method: 'GET', path: '/pets', reply: pets },
+  ]);
+  const result = await runCase({
+    document,
+    workflowId: 'findPet',
+    inputs: { status },
+    runner: { baseUrl: server.url },
+  });
+  return {
+    result,
+    requests: server.requests.map(({ method, url, headers }) => ({ method, url, headers })),
+  };
+};
+
+describe('conformance: jsonpath criteria (RFC 9535; a non-empty node list passes)', () => {
+  it('passes the spec example, an embedded quoted value and a context that is a step output', async () => {
+    const { result, requests } = await runWith(
+      { json: STORES },
+      {
+        json: {
+          pets: [
+            { name: 'Rex', status: 'sold' },
+            { name: 'Tom', status: 'it"s' },
+          ],
+        },
+      },
+      'it"s',
+    );
+    expect(result.status).toBe('ended');
+    expect(result.endAction).toEqual({ stepId: 'pets', name: 'fromNorth' });
+    expect(result.outputs).toEqual({ first: 'Rex' });
+    expect(requests).toEqual([
+      { method: 'GET', url: '/stores', headers: {} },
+      { method: 'GET', url: '/pets?status=it%22s', headers: {} },
+    ]);
+  });
+
+  it('completes without the end action when its jsonpath criterion selects nothing', async () => {
+    const { result } = await runWith(
+      {
+        json: [
+          { name: 'south', pets: [] },
+          { name: 'north', pets: [{ name: 'Rex' }] },
+        ],
+      },
+      { json: { pets: [{ name: 'Rex', status: 'available' }] } },
+    );
+    expect(result.status).toBe('completed');
+    expect(result.outputs).toEqual({ first: 'Rex' });
+  });
+
+  it('fails when no pet has the status, and a value cannot widen the filter', async () => {
+    const { result, requests } = await runWith(
+      { json: STORES },
+      { json: { pets: [{ name: 'Rex', status: 'sold' }] } },
+      'x" || @.status != "',
+    );
+    expect(result.status).toBe('failed');
+    expect(result.failure).toMatchObject({ stepId: 'pets', reason: 'criteria', statusCode: 200 });
+    expect(requests).toHaveLength(2);
+  });
+
+  it.each([
+    [
+      'the root object itself has pets (RFC 9535: the filter tests its children)',
+      { json: { pets: [{ name: 'Rex' }] } },
+    ],
+    ['the body is null', { json: null }],
+    ['the body is empty', { text: '' }],
+  ])('fails the spec example when %s, and sends nothing after it', async (_what, stores) => {
+    const { result, requests } = await runWith(stores, { json: { pets: [] } });
+    expect(result.status).toBe('failed');
+    expect(result.failure).toMatchObject({ stepId: 'stores', reason: 'criteria' });
+    expect(requests).toEqual([{ method: 'GET', url: '/stores', headers: {} }]);
+  });
+});
