@@ -8,17 +8,23 @@ export type ProcessOutcome = {
   readonly code: number;
   readonly stdout: string;
   readonly ms: number;
+  /** What `check` said, right after the process ended (before the next one can overwrite its output files). */
+  readonly ok: boolean;
 };
+
+type Finished = Omit<ProcessOutcome, 'ok'>;
 
 export type ProcessCommand = {
   readonly command: string;
   readonly args: readonly string[];
   readonly cwd: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Whether the process did its job; default: exit code 0. */
+  readonly check?: (finished: Finished) => boolean | Promise<boolean>;
 };
 
 /** Runs the command once; a non-zero exit is an outcome, not an error. Each process is capped at 60 s. */
-export const timeProcess = async (command: ProcessCommand): Promise<ProcessOutcome> => {
+const runOnce = async (command: ProcessCommand): Promise<Finished> => {
   const started = performance.now();
   try {
     const { stdout } = await execFileAsync(command.command, [...command.args], {
@@ -33,6 +39,13 @@ export const timeProcess = async (command: ProcessCommand): Promise<ProcessOutco
     const code = typeof failed.code === 'number' ? failed.code : -1;
     return { code, stdout: failed.stdout ?? '', ms: performance.now() - started };
   }
+};
+
+/** Runs the command once and checks its outcome. */
+export const timeProcess = async (command: ProcessCommand): Promise<ProcessOutcome> => {
+  const finished = await runOnce(command);
+  const ok = await (command.check ?? ((outcome: Finished) => outcome.code === 0))(finished);
+  return { ...finished, ok };
 };
 
 /**

@@ -7,12 +7,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import {
-  type ProcessCommand,
-  type ProcessOutcome,
-  timeProcess,
-  timeRoundRobin,
-} from './process-time.ts';
+import { type ProcessCommand, timeProcess, timeRoundRobin } from './process-time.ts';
 import { measureSeedInProcess, type SeedInProcessFigures } from './seed-in-process.ts';
 import {
   layOutSeed,
@@ -92,6 +87,18 @@ const measureRespectWarm = async (dir: string, seeds: readonly string[], url: st
   };
 };
 
+type Check = NonNullable<ProcessCommand['check']>;
+
+const completed: Check = (outcome) => {
+  try {
+    return outcome.code === 0 && JSON.parse(outcome.stdout).status === 'completed';
+  } catch {
+    return false;
+  }
+};
+
+const valid: Check = (outcome) => outcome.code === 0 && outcome.stdout.trim() === 'valid';
+
 /** The processes to time, and how to tell each one succeeded. */
 const processCommands = (dir: string, url: string, cacheDir: string) => {
   const seed = join(dir, 'arazzo', 'seed.arazzo.yaml');
@@ -112,45 +119,44 @@ const processCommands = (dir: string, url: string, cacheDir: string) => {
     inputs,
   ];
   const env = { ...process.env, ARAZZO_CLI_CACHE_DIR: cacheDir, ...NO_PHONING_HOME };
-  const node = (args: string[], cwd = ROOT): ProcessCommand => ({
+  const node = (args: string[], check: Check, cwd = ROOT): ProcessCommand => ({
     command: process.execPath,
     args,
     cwd,
     env,
+    check,
   });
-  const npm = (args: string[]): ProcessCommand => ({ command: 'npm', args, cwd: ROOT, env });
-  const completed = (outcome: ProcessOutcome) => {
+  const npm = (args: string[], check: Check): ProcessCommand => ({
+    command: 'npm',
+    args,
+    cwd: ROOT,
+    env,
+    check,
+  });
+  const respectOutput = join(dir, 'respect-process.json');
+  const respected: Check = async (outcome) => {
+    if (outcome.code !== 0) return false;
     try {
-      return outcome.code === 0 && JSON.parse(outcome.stdout).status === 'completed';
+      return Object.values(await readRespectJson(respectOutput)).every(succeeded);
     } catch {
       return false;
     }
   };
-  const valid = (outcome: ProcessOutcome) =>
-    outcome.code === 0 && outcome.stdout.trim() === 'valid';
-  const respectOutput = join(dir, 'respect-process.json');
+  const respectRun = [
+    REDOCLY_BIN,
+    'respect',
+    seed,
+    ...respectArgs(url, 'respect-process', respectOutput),
+  ];
   return {
-    oursRun: { command: node(['tools/arazzo/launch.mjs', ...runArgs]), ok: completed },
-    oursValidate: { command: node(['tools/arazzo/launch.mjs', 'validate', seed]), ok: valid },
-    npmRun: { command: npm(['run', '-s', 'arazzo', '--', ...runArgs]), ok: completed },
-    npmValidate: { command: npm(['run', '-s', 'arazzo', '--', 'validate', seed]), ok: valid },
-    fromSourceRun: { command: node(['tools/arazzo/cli.ts', ...runArgs]), ok: completed },
-    respectRun: {
-      command: node(
-        [REDOCLY_BIN, 'respect', seed, ...respectArgs(url, 'respect-process', respectOutput)],
-        dir,
-      ),
-      ok: async (outcome: ProcessOutcome) =>
-        outcome.code === 0 && Object.values(await readRespectJson(respectOutput)).every(succeeded),
-    },
-    npmBaseline: {
-      command: npm(['run', '-s', 'env', '--', 'node', '-e', '0']),
-      ok: (o: ProcessOutcome) => o.code === 0,
-    },
-  } satisfies Record<
-    ProcessName,
-    { command: ProcessCommand; ok: (outcome: ProcessOutcome) => boolean | Promise<boolean> }
-  >;
+    oursRun: node(['tools/arazzo/launch.mjs', ...runArgs], completed),
+    oursValidate: node(['tools/arazzo/launch.mjs', 'validate', seed], valid),
+    npmRun: npm(['run', '-s', 'arazzo', '--', ...runArgs], completed),
+    npmValidate: npm(['run', '-s', 'arazzo', '--', 'validate', seed], valid),
+    fromSourceRun: node(['tools/arazzo/cli.ts', ...runArgs], completed),
+    respectRun: node(respectRun, respected, dir),
+    npmBaseline: npm(['run', '-s', 'env', '--', 'node', '-e', '0'], (o) => o.code === 0),
+  } satisfies Record<ProcessName, ProcessCommand>;
 };
 
 const respectVersion = async (): Promise<string> =>
@@ -172,18 +178,20 @@ export const runRespectComparison = async ({
     const ours = await measureSeedInProcess(server, runs);
     const respectPerRun = await measureRespectWarm(dir, seeds, server.url);
     const commands = processCommands(dir, server.url, cacheDir);
-    const first = await timeProcess(commands.oursRun.command);
+    const first = await timeProcess(commands.oursRun);
     const names = Object.keys(commands) as ProcessName[];
     const outcomes = await timeRoundRobin(
-      names.map((name) => commands[name].command),
+      names.map((name) => commands[name]),
       processRuns,
     );
     const processFigures = {} as Record<ProcessName, CliFigure>;
     for (const [index, name] of names.entries()) {
       const samples = outcomes[index] ?? [];
-      let failed = 0;
-      for (const outcome of samples) if (!(await commands[name].ok(outcome))) failed += 1;
-      processFigures[name] = { medianMs: median(samples.map((outcome) => outcome.ms)), failed };
+      const firstFailed = name === 'oursRun' && !first.ok ? 1 : 0;
+      processFigures[name] = {
+        medianMs: median(samples.map((outcome) => outcome.ms)),
+        failed: samples.filter((outcome) => !outcome.ok).length + firstFailed,
+      };
     }
     // Every successful seed run is exactly two requests the server accepted. Our processes: the first start, then
     // oursRun, npmRun and fromSourceRun each round.
