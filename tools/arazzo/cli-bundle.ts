@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -42,6 +43,27 @@ const precompiledSchema: Plugin = {
       // The standalone code requires `ajv/dist/runtime/*`, resolved from here like the module it replaces.
       resolveDir: fileURLToPath(new URL('.', import.meta.url)),
     }));
+  },
+};
+
+/**
+ * Our own modules may not use `import.meta`: once bundled, `import.meta.url` is the cache directory, so a file read
+ * relative to it would fail only in the bundle. Such a module fails the build (the launcher then runs from source,
+ * and the bundle test fails), instead of the bundled CLI answering differently.
+ */
+const noImportMeta: Plugin = {
+  name: 'arazzo-no-import-meta',
+  setup: (plugin) => {
+    plugin.onLoad({ filter: /\.ts$/ }, async (args) => {
+      if (args.path.includes('/node_modules/')) return undefined;
+      const contents = await readFile(args.path, 'utf8');
+      if (!contents.includes('import.meta')) return { contents, loader: 'ts' };
+      return {
+        errors: [
+          { text: `${args.path} uses import.meta, which would point into the bundle cache` },
+        ],
+      };
+    });
   },
 };
 
@@ -122,7 +144,8 @@ export const buildCliBundle = async (cacheDir = DEFAULT_CACHE_DIR): Promise<stri
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
-    plugins: [precompiledSchema],
+    // The first plugin that loads a file wins: the schema validator's replacement, then the check of the rest.
+    plugins: [precompiledSchema, noImportMeta],
     logLevel: 'silent',
   });
   const inputs = [...Object.keys(result.metafile.inputs), ...EXTRA_INPUTS].map((path) =>
