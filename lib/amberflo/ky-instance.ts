@@ -44,7 +44,9 @@ export const createAmberfloKy = (options: AmberfloKyOptions): KyInstance =>
     throwHttpErrors: false,
     redirect: 'error',
     timeout: options.timeoutMs,
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    // No default content-type: a request without a body has none, and one with a body names its own (the
+    // interpreter sets the step's content type; ky sets application/json for `json`).
+    headers: { accept: 'application/json' },
     hooks: { beforeRequest: [apiKeyHook(options.getApiKey, options.secrets)] },
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });

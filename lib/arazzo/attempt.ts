@@ -10,7 +10,7 @@ import { type FailureReason, type HttpResponse, isSendRefusal } from './http-por
 import type { PreparedStep } from './prepare.ts';
 import { failRun, giveUpRun } from './run-report.ts';
 import type { RunResult, StepRecord } from './run-result.ts';
-import type { AttemptFailure, RunState } from './run-state.ts';
+import { type AttemptFailure, type RunState, serverOf } from './run-state.ts';
 import { isTransient } from './select-action.ts';
 
 export type Attempt = {
@@ -68,6 +68,7 @@ const send = async (
     const request = {
       method: step.method,
       url: built.view.url,
+      source: step.source,
       headers: built.headers,
       ...(built.body === undefined ? {} : { body: built.body }),
     };
@@ -128,9 +129,10 @@ export const performAttempt = async (
   record.attempts += 1;
   const startedAt = run.settings.now();
   const { inputs, stepOutputs, workflowOutputs } = run;
-  const scopeBase = { inputs, stepOutputs, workflowOutputs };
+  const scopeBase = { inputs, stepOutputs, workflowOutputs, sourceUrls: run.settings.sourceUrls };
   const errors: string[] = [];
-  const built = buildRequest(run.settings.server, step, scopeBase, errors, run.runSecrets);
+  const server = serverOf(run.settings, step);
+  const built = buildRequest(server, step, scopeBase, errors, run.runSecrets);
   let read: Read = { response: noAnswer(), reason: 'evaluation' };
   if (built !== undefined) {
     const sent = await send(run, step, built, record, started);

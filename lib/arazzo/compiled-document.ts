@@ -7,7 +7,7 @@ import type { HttpRequest } from './http-port.ts';
 import type { JsonSchema } from './input-schema.ts';
 
 /** Marks the compiled format; bump it when the shape changes so stale JSON is refused at load. */
-export const COMPILED_FORMAT = 'arazzo-compiled/2';
+export const COMPILED_FORMAT = 'arazzo-compiled/3';
 
 export type HttpMethod = HttpRequest['method'];
 
@@ -47,11 +47,28 @@ export type CompiledRequestBody = {
   readonly replacements: readonly { readonly target: string; readonly value: unknown }[];
 };
 
+/**
+ * A source description (docs/arazzo.md §2.1). `servers` are its OpenAPI description's `servers[].url`, variables
+ * substituted with their defaults and relative URLs resolved against `url` when that is http(s) (a relative one is
+ * kept as written and is unusable unless the caller configures the source's server); empty for arazzo sources.
+ */
+export type CompiledSource = {
+  readonly name: string;
+  readonly type: 'openapi' | 'arazzo';
+  /** The `url` as the document writes it (what `$sourceDescriptions.<name>.url` answers). */
+  readonly url: string;
+  readonly servers: readonly string[];
+};
+
 /** One entry of the operation index: what the source description says about an operation. */
 export type CompiledOperation = {
+  /** Name of the source description the operation belongs to. */
+  readonly source: string;
   readonly method: HttpMethod;
   /** Path template from the OpenAPI description, e.g. `/customers/{customerId}`. */
   readonly path: string;
+  /** Path- or operation-level OpenAPI `servers` (operation's win), resolved like `CompiledSource.servers`. */
+  readonly servers?: readonly string[];
   /** The operation's JSON-ish request media type, when it declares one. */
   readonly contentType?: string;
   /**
@@ -63,7 +80,7 @@ export type CompiledOperation = {
 
 export type CompiledStep = {
   readonly stepId: string;
-  /** Key into `CompiledDocument.operations` (the operationId, or the operationPath's pointer). */
+  /** Key into `CompiledDocument.operations`: `<source>.<operationId>`, or `<source> <METHOD> <path>` without one. */
   readonly operation: string;
   /** Workflow-level parameters merged with the step's (step wins by name + in). */
   readonly parameters: readonly CompiledParameter[];
@@ -90,7 +107,7 @@ export type CompiledDocument = {
   readonly format: typeof COMPILED_FORMAT;
   readonly arazzo: string;
   readonly info: { readonly title: string; readonly version: string };
-  readonly source: { readonly name: string; readonly url: string };
+  readonly sources: readonly CompiledSource[];
   readonly operations: Readonly<Record<string, CompiledOperation>>;
   readonly workflows: readonly CompiledWorkflow[];
 };

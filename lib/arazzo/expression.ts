@@ -53,6 +53,8 @@ export type ExpressionScope = {
   readonly inputs: Readonly<Record<string, unknown>>;
   readonly stepOutputs: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   readonly workflowOutputs: Readonly<Record<string, unknown>>;
+  /** Each source description's `url` by name, for `$sourceDescriptions.<name>.url`. */
+  readonly sourceUrls?: ReadonlyMap<string, string>;
   readonly request?: RequestView | undefined;
   readonly response?: ResponseView | undefined;
 };
@@ -249,8 +251,12 @@ export const evaluateExpression = (expression: Expression, scope: ExpressionScop
       if (outputs === undefined || !Object.hasOwn(outputs, expression.name)) return undefined;
       return resolveTokens(outputs[expression.name], expression.path);
     }
+    case 'sourceDescription':
+      // `$sourceDescriptions.<name>.url` is the one source field a run reads (docs/arazzo.md §8); operation
+      // references are resolved at build time.
+      return expression.ref === 'url' ? scope.sourceUrls?.get(expression.name) : undefined;
     default:
-      // Component and source references are resolved at build time; at run time they are absent.
+      // Component references are resolved at build time; at run time they are absent.
       return undefined;
   }
 };

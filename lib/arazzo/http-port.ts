@@ -6,8 +6,10 @@
 
 export type HttpRequest = {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
-  /** Absolute URL on the configured server. */
+  /** Absolute URL on the server of the operation's source (docs/arazzo.md §12). */
   readonly url: string;
+  /** Name of the source description whose operation this is, so one `Send` can route (and authenticate) per source. */
+  readonly source: string;
   /** Header names lower-cased. `x-api-key` is added by the HTTP layer unless the document set it. */
   readonly headers: Readonly<Record<string, string>>;
   /** Serialised body, when there is one. */

@@ -8,6 +8,7 @@ export type {
   CompiledDocument,
   CompiledOperation,
   CompiledParameter,
+  CompiledSource,
   CompiledStep,
   CompiledWorkflow,
 } from './compiled-document.ts';

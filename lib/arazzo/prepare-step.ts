@@ -57,6 +57,8 @@ export const prepareStep = (
     prepareActions(step[list], step.stepId, stepIndex, `${where}/${list}`, issues, names);
   return {
     stepId: step.stepId,
+    operation: step.operation,
+    source: operation?.source ?? '',
     method: operation?.method ?? 'GET',
     pathParts: splitPathTemplate(pathTemplate) ?? [],
     pathTemplate,

@@ -67,8 +67,8 @@ const prepareWorkflow = (
 export const prepareDocument = (compiled: CompiledDocument): PreparedDocument => {
   const issues: string[] = [];
   const raw: unknown = compiled;
-  const { format, workflows: rawWorkflows } = isRecord(raw) ? raw : {};
-  if (format !== COMPILED_FORMAT || !Array.isArray(rawWorkflows)) {
+  const { format, workflows: rawWorkflows, sources } = isRecord(raw) ? raw : {};
+  if (format !== COMPILED_FORMAT || !Array.isArray(rawWorkflows) || !Array.isArray(sources)) {
     throw new ArazzoDocumentError(
       `Not a compiled Arazzo document (expected format ${COMPILED_FORMAT})`,
       ['/format: missing or unsupported; rebuild with `npm run workflows:build`'],
@@ -87,5 +87,10 @@ export const prepareDocument = (compiled: CompiledDocument): PreparedDocument =>
       issues,
     );
   }
-  return { prepared: true, workflows };
+  return {
+    prepared: true,
+    sources: compiled.sources,
+    operations: compiled.operations,
+    workflows,
+  };
 };

@@ -1,5 +1,5 @@
 /** The shape `prepareDocument` turns a compiled document into: what the runner works on, with nothing left to parse. */
-import type { HttpMethod } from './compiled-document.ts';
+import type { CompiledOperation, CompiledSource, HttpMethod } from './compiled-document.ts';
 import type { ConditionNode } from './condition.ts';
 import type { Expression } from './expression.ts';
 import type { SchemaCheck } from './input-schema.ts';
@@ -55,6 +55,10 @@ export type PreparedBody = {
 
 export type PreparedStep = {
   readonly stepId: string;
+  /** Key of the step's operation in the document's `operations`: its server is looked up by it. */
+  readonly operation: string;
+  /** Name of the source description the operation belongs to (`HttpRequest.source`). */
+  readonly source: string;
   readonly method: HttpMethod;
   /** The path template split into literal text and `{name}` parameter slots. */
   readonly pathParts: readonly (string | { readonly param: string })[];
@@ -81,5 +85,8 @@ export type PreparedWorkflow = {
 /** A compiled document ready to run: what `createWorkflowRunner` works on. */
 export type PreparedDocument = {
   readonly prepared: true;
+  readonly sources: readonly CompiledSource[];
+  /** The operations steps call, by key: the runner resolves a server for each. */
+  readonly operations: Readonly<Record<string, CompiledOperation>>;
   readonly workflows: ReadonlyMap<string, PreparedWorkflow>;
 };

@@ -15,7 +15,13 @@ import {
   giveUpRun,
 } from './run-report.ts';
 import type { RunResult, StepOutcome, StepRecord } from './run-result.ts';
-import { createRunState, type RunnerSettings, type RunState, redactRun } from './run-state.ts';
+import {
+  createRunState,
+  type RunnerSettings,
+  type RunState,
+  redactRun,
+  serverOf,
+} from './run-state.ts';
 import {
   chooseFailureAction,
   failureGotoBackoffMs,
@@ -44,7 +50,7 @@ const traceAttempt = (execution: Execution, attempt: Attempt, action: StepOutcom
     method: step.method,
     path: redactRun(
       run,
-      attempt.built?.pathOnly ?? `${run.settings.server.path}${step.pathTemplate}`,
+      attempt.built?.pathOnly ?? `${serverOf(run.settings, step).path}${step.pathTemplate}`,
     ),
     statusCode: attempt.response.statusCode,
     action,

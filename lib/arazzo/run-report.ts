@@ -22,7 +22,7 @@ export const finishRun = (
   endAction?: EndAction,
 ): RunResult => {
   const { inputs, stepOutputs, workflowOutputs } = run;
-  const scope = { inputs, stepOutputs, workflowOutputs };
+  const scope = { inputs, stepOutputs, workflowOutputs, sourceUrls: run.settings.sourceUrls };
   for (const [name, expression] of run.workflow.outputs) {
     const value = evaluateExpression(expression, scope);
     if (value === undefined) continue;

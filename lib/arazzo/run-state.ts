@@ -1,14 +1,20 @@
 /** The mutable state of one run, and the settings a runner resolved once from its options. */
+
 import type { ServerBase } from './build-request.ts';
+import { ArazzoDocumentError } from './errors.ts';
 import type { ClassifyFailure, FailureReason, Send } from './http-port.ts';
 import { resolveTokens } from './json-pointer.ts';
-import type { PreparedWorkflow } from './prepare.ts';
+import type { PreparedStep, PreparedWorkflow } from './prepare.ts';
 import { redactSecrets } from './redact.ts';
 import type { RunFailure, StepRecord, TraceEntry } from './run-result.ts';
+import type { ServerTable } from './servers.ts';
 
 /** `WorkflowRunnerOptions` with every default applied. */
 export type RunnerSettings = {
-  readonly server: ServerBase;
+  /** The server of every operation, by operation key (docs/arazzo.md §12). */
+  readonly servers: ServerTable;
+  /** Each source description's `url`, for `$sourceDescriptions.<name>.url`. */
+  readonly sourceUrls: ReadonlyMap<string, string>;
   readonly send: Send;
   readonly classify: ClassifyFailure;
   readonly maxSteps: number;
@@ -93,3 +99,14 @@ export const createRunState = (
 /** Removes every secret the run knows of from a text. */
 export const redactRun = (run: RunState, text: string): string =>
   run.runSecrets.size === 0 ? text : redactSecrets(text, [...run.runSecrets]);
+
+/** The server of the step's operation; the runner resolved one for every operation when it was created. */
+export const serverOf = (settings: RunnerSettings, step: PreparedStep): ServerBase => {
+  const server = settings.servers.get(step.operation);
+  if (server === undefined) {
+    throw new ArazzoDocumentError(`No server for operation "${step.operation}"`, [
+      `step "${step.stepId}" calls an operation the document does not list`,
+    ]);
+  }
+  return server;
+};

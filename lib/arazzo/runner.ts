@@ -3,8 +3,6 @@
  * injected `Send`, judges it with the step's criteria and follows the actions. API failures come back as a
  * `RunResult` with status `failed`; only invalid inputs, an unknown workflow or a bug throw.
  */
-import { checkHttpBaseUrl } from './base-url.ts';
-import type { ServerBase } from './build-request.ts';
 import type { CompiledDocument } from './compiled-document.ts';
 import { ArazzoDocumentError, ArazzoInputError } from './errors.ts';
 import type { ClassifyFailure, Send } from './http-port.ts';
@@ -13,6 +11,7 @@ import { type PreparedDocument, type PreparedWorkflow, prepareDocument } from '.
 import { runWorkflow } from './run-loop.ts';
 import type { RunResult } from './run-result.ts';
 import type { RunnerSettings } from './run-state.ts';
+import { resolveServers } from './servers.ts';
 import { defaultSleep } from './sleep.ts';
 
 export type {
@@ -26,11 +25,17 @@ export type {
 export { failureGotoBackoffMs } from './select-action.ts';
 
 export type WorkflowRunnerOptions = {
-  /** The configured server; every request goes to `baseUrl + path template`, and only to its origin. */
-  readonly baseUrl: string;
+  /**
+   * The server of every source without its own entry in `servers`: a request goes to `baseUrl + path template`,
+   * and only there. Without it (and without `servers[name]`), a source's requests go to the first server its
+   * description declares (docs/arazzo.md §12).
+   */
+  readonly baseUrl?: string;
+  /** The server of each source by name; wins over `baseUrl` for that source. */
+  readonly servers?: Readonly<Record<string, string>>;
   readonly send: Send;
   readonly classify: ClassifyFailure;
-  /** Step executions per run, retries included. Default 25. */
+  /** Step executions per run, retries included. Default 100. */
   readonly maxSteps?: number;
   /** Cap on one retry wait (retryAfter or Retry-After). Default 10 000 ms. */
   readonly maxRetryWaitMs?: number;
@@ -77,22 +82,15 @@ export type WorkflowRunner = {
   readonly workflowIds: readonly string[];
 };
 
-/** Origin and path prefix of the configured server; throws ArazzoDocumentError unless it is an http(s) URL. */
-const serverBaseOf = (baseUrl: string): ServerBase => {
-  const checked = checkHttpBaseUrl(baseUrl);
-  if (!checked.ok) {
-    const cause = checked.cause === undefined ? undefined : { cause: checked.cause };
-    throw new ArazzoDocumentError(`Runner base URL ${checked.problem}`, [], cause);
-  }
-  const path = checked.url.pathname.replace(/\/+$/, '');
-  return { url: `${checked.url.origin}${path}`, path, origin: checked.url.origin };
-};
-
-const settingsOf = (options: WorkflowRunnerOptions): RunnerSettings => ({
-  server: serverBaseOf(options.baseUrl),
+const settingsOf = (
+  prepared: PreparedDocument,
+  options: WorkflowRunnerOptions,
+): RunnerSettings => ({
+  servers: resolveServers(prepared.sources, prepared.operations, options),
+  sourceUrls: new Map(prepared.sources.map((source) => [source.name, source.url])),
   send: options.send,
   classify: options.classify,
-  maxSteps: options.maxSteps ?? 25,
+  maxSteps: options.maxSteps ?? 100,
   maxRetryWaitMs: options.maxRetryWaitMs ?? 10_000,
   requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
   sleep: options.sleep ?? defaultSleep,
@@ -129,14 +127,15 @@ const checkedWorkflow = (
 
 /**
  * Creates a runner for a compiled (or already prepared) document. Preparation happens here, once: keep the runner
- * at module scope. Throws ArazzoDocumentError when the document cannot be prepared or `baseUrl` is not http(s).
+ * at module scope. Throws ArazzoDocumentError when the document cannot be prepared, a configured server is not
+ * http(s), or a source a step uses has no usable server.
  */
 export const createWorkflowRunner = (
   document: CompiledDocument | PreparedDocument,
   options: WorkflowRunnerOptions,
 ): WorkflowRunner => {
   const prepared = 'prepared' in document ? document : prepareDocument(document);
-  const settings = settingsOf(options);
+  const settings = settingsOf(prepared, options);
   return {
     workflowIds: [...prepared.workflows.keys()],
     run: async (workflowId, inputs, runOptions = {}) =>

@@ -29,7 +29,7 @@ export type ClaimedSendOptions = {
   readonly scope: string;
   /** The configured base URL (its path prefix is stripped before matching an operation). */
   readonly baseUrl: string;
-  /** The document's operations (`CompiledDocument.operations`), to name a write by its operation id. */
+  /** The document's operations (`CompiledDocument.operations`), to name a write by its operationId. */
   readonly operations: Readonly<Record<string, { readonly method: string; readonly path: string }>>;
   /** Secrets to scrub from Amberflo's words. */
   readonly secrets: () => readonly string[];
@@ -65,11 +65,23 @@ export const fingerprintOf = (body: string | undefined): string =>
     .digest('hex')
     .slice(0, 32);
 
+/**
+ * The operationId in an operation key (`amberflo.createCustomer` → `createCustomer`): claims are stored under it, so
+ * they stay the same whatever the source is named (a source name never contains `.`).
+ */
+const operationIdOf = (key: string): string => {
+  const qualified = /^[A-Za-z0-9_-]+\.(.+)$/s.exec(key);
+  return qualified?.[1] ?? key;
+};
+
 const operationResolver = (options: ClaimedSendOptions) => {
   const basePath = new URL(options.baseUrl).pathname.replace(/\/+$/, '');
   const byRoute = new Map<string, string>();
-  for (const [operationId, operation] of Object.entries(options.operations)) {
-    byRoute.set(`${operation.method.toUpperCase()} ${basePath}${operation.path}`, operationId);
+  for (const [key, operation] of Object.entries(options.operations)) {
+    byRoute.set(
+      `${operation.method.toUpperCase()} ${basePath}${operation.path}`,
+      operationIdOf(key),
+    );
   }
   return (request: HttpRequest): string => {
     const path = new URL(request.url).pathname;

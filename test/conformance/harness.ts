@@ -164,7 +164,7 @@ export type CaseRun = {
   readonly document: string;
   readonly workflowId: string;
   readonly inputs?: Readonly<Record<string, unknown>>;
-  /** Runner options beyond send and classify: `baseUrl` (and, where supported, per-source servers). */
+  /** Runner options beyond send and classify: `baseUrl` and `servers` (per source name), `maxSteps`… */
   readonly runner: Omit<WorkflowRunnerOptions, 'send' | 'classify'>;
 };
 

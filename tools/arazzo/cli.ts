@@ -1,7 +1,8 @@
 /**
  * `npm run arazzo -- <command>`: validate, run and build Arazzo workflow documents.
  *   validate <file> [--source name=path]...          exit 0 valid, 2 invalid (one problem per line)
- *   run <file> --workflow <id> --inputs <json|@file> --server <url> [--source name=path]... [--api-key-env NAME]
+ *   run <file> --workflow <id> --inputs <json|@file> [--server [source=]url]... [--source name=path]...
+ *       [--api-key-env NAME] [--api-key-source name]... [--timeout ms] [--max-steps n]
  *                                                    prints the RunResult; exit 0 completed/ended, 1 failed, 2 invalid
  *   build [--check] [--dir lib/workflows]             compiles *.arazzo.yaml; --check exits 1 when any output is stale
  * Each command lives in `commands/`; this file wires the flags and maps errors to exit codes. A command's module
@@ -12,7 +13,7 @@ import { ArazzoDocumentError, ArazzoInputError } from '../../lib/arazzo/errors.t
 import { isAppError } from '../../lib/errors.ts';
 import type { BuildOptions } from './commands/build.ts';
 import { EXIT_INVALID, EXIT_OK } from './commands/exit-codes.ts';
-import { collectSource, UsageError } from './commands/options.ts';
+import { collectName, collectServer, collectSource, UsageError } from './commands/options.ts';
 import type { RunOptions } from './commands/run.ts';
 import type { ValidateOptions } from './commands/validate.ts';
 
@@ -35,10 +36,22 @@ const createProgram = (setExitCode: (code: number) => void): Command => {
     .argument('<file>', 'Arazzo document (YAML or JSON)')
     .requiredOption('--workflow <id>', 'workflowId to run')
     .requiredOption('--inputs <json>', 'workflow inputs as JSON, or @file')
-    .requiredOption('--server <url>', 'API base URL; every request goes there')
+    .option(
+      '--server <[source=]url>',
+      "a source's server (source=url), or every other source's (url); default: the servers its OpenAPI description declares",
+      collectServer,
+      { bySource: {} },
+    )
     .option('--source <name=path>', 'override a source description by name', collectSource, {})
     .option('--api-key-env <name>', 'environment variable holding the API key', 'AMBERFLO_API_KEY')
+    .option(
+      '--api-key-source <name>',
+      "also send the API key to this source's requests (Amberflo's sources, with an amberflo.io server, always get it)",
+      collectName,
+      [],
+    )
     .option('--timeout <ms>', 'deadline of the whole run', '60000')
+    .option('--max-steps <n>', 'step executions one run may take, retries included', '100')
     .action(async (file: string, options: RunOptions) => {
       const { runCommand } = await import('./commands/run.ts');
       setExitCode(await runCommand(file, options));

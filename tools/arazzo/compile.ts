@@ -1,5 +1,5 @@
 /**
- * Build time (docs/arazzo.md §1): reads an Arazzo document and its one OpenAPI source, validates it against the
+ * Build time (docs/arazzo.md §1): reads an Arazzo document and its OpenAPI sources, validates it against the
  * Arazzo 1.0 JSON Schema and our semantic rules, and compiles it into a `CompiledDocument`. Every problem is
  * collected with a JSON Pointer location; nothing stops at the first. The parts live in `compile/`.
  */
@@ -7,25 +7,28 @@ import {
   COMPILED_FORMAT,
   type CompiledDocument,
   type CompiledOperation,
+  type CompiledSource,
   type CompiledWorkflow,
 } from '../../lib/arazzo/compiled-document.ts';
 import { isRecord } from '../../lib/arazzo/is-record.ts';
 import { WorkflowDocumentError } from '../../lib/errors.ts';
 import { walkForbiddenKeys } from './compile/document-checks.ts';
 import { asArray, asRecord, at, type Rec, str } from './compile/document-values.ts';
-import { indexOperations } from './compile/operation-index.ts';
 import type { DocumentScope } from './compile/scope.ts';
-import {
-  checkSourceDescriptions,
-  firstSourceOf,
-  SOURCE_URL_POINTER,
-} from './compile/source-description.ts';
-import { loadSource } from './compile/source-file.ts';
+import { checkSourceDescriptions, sourceEntriesOf } from './compile/source-description.ts';
+import { createSourceLoader } from './compile/source-file.ts';
+import { type SourceDocuments, scopeSources } from './compile/sources.ts';
 import { compileWorkflow } from './compile/workflow.ts';
 import { readDocumentFile } from './load-document.ts';
 import { type DocumentIssue, validateArazzoSchema } from './schema-validation.ts';
 
-export { resolveSourcePath } from './compile/source-file.ts';
+export {
+  createSourceLoader,
+  type LoadedSource,
+  resolveSourcePath,
+  type SourceLoader,
+} from './compile/source-file.ts';
+export type { SourceDocuments } from './compile/sources.ts';
 export type { DocumentIssue } from './schema-validation.ts';
 
 export type CompileOptions = {
@@ -78,35 +81,39 @@ const assemble = (
   workflows: CompiledWorkflow[],
 ): CompiledDocument => {
   const info = asRecord(document['info']);
+  const sources: CompiledSource[] = [...scope.sources.values()].map((source) => ({
+    name: source.name,
+    type: source.type,
+    url: source.url,
+    servers: source.servers,
+  }));
   return {
     format: COMPILED_FORMAT,
     arazzo: str(document['arazzo']) ?? '',
     info: { title: str(info['title']) ?? '', version: str(info['version']) ?? '' },
-    source: { name: scope.sourceName, url: str(firstSourceOf(document)['url']) ?? '' },
+    sources,
     operations: sortedByKey(scope.usedOperations),
     workflows,
   };
 };
 
 /**
- * Validates and compiles a parsed Arazzo document whose OpenAPI source has already been parsed. Pure (no I/O);
- * `compileArazzoFile` does the reading. Returns every issue; `compiled` only when there are none.
+ * Validates and compiles a parsed Arazzo document whose sources have already been parsed: `{ sources: { name:
+ * openapi } }`, or `{ openapi }` for the only OpenAPI source. Pure (no I/O); `compileArazzoFile` does the reading.
+ * Returns every issue; `compiled` only when there are none.
  */
-export const compileArazzoDocument = (
-  document: unknown,
-  source: { readonly openapi: unknown; readonly issues?: readonly DocumentIssue[] },
-): CompileResult => {
-  const issues: DocumentIssue[] = [...validateArazzoSchema(document), ...(source.issues ?? [])];
+export const compileArazzoDocument = (document: unknown, given: SourceDocuments): CompileResult => {
+  const issues: DocumentIssue[] = [...validateArazzoSchema(document), ...(given.issues ?? [])];
   const warnings: DocumentIssue[] = [];
   walkForbiddenKeys(document, '', issues);
   if (!isRecord(document)) return { issues, warnings };
-  const firstSource = checkSourceDescriptions(document, issues, warnings);
+  const entries = sourceEntriesOf(document);
+  checkSourceDescriptions(document, entries, issues, warnings);
   const scope: DocumentScope = {
     issues,
     warnings,
     components: asRecord(document['components']),
-    sourceName: str(firstSource['name']) ?? '',
-    operations: indexOperations(source.openapi, issues, SOURCE_URL_POINTER),
+    sources: scopeSources(entries, given, issues),
     usedOperations: {},
   };
   const workflows = compileWorkflows(document, scope);
@@ -120,7 +127,7 @@ const readFailure = (error: unknown): CompileResult => {
 };
 
 /**
- * Reads, validates and compiles an Arazzo document file with its OpenAPI source (resolved relative to the
+ * Reads, validates and compiles an Arazzo document file with its OpenAPI sources (each resolved relative to the
  * document, or overridden by name). Never throws for document problems: they come back as `issues`.
  */
 export const compileArazzoFile = async (options: CompileOptions): Promise<CompileResult> => {
@@ -130,10 +137,18 @@ export const compileArazzoFile = async (options: CompileOptions): Promise<Compil
   } catch (error) {
     return readFailure(error);
   }
-  const first = isRecord(document) ? firstSourceOf(document) : {};
-  const sourceRef = { name: str(first['name']) ?? '', url: str(first['url']) ?? '' };
-  const source = await loadSource(options.documentPath, sourceRef, options.sources);
-  return compileArazzoDocument(document, source);
+  const entries = isRecord(document) ? sourceEntriesOf(document) : [];
+  const load = createSourceLoader(options.documentPath, entries, options.sources);
+  const sources: Record<string, unknown> = {};
+  const issues: DocumentIssue[] = [];
+  for (const entry of entries) {
+    // Arazzo-type sources are refused by the compiler; only OpenAPI descriptions are read here.
+    if (entry.type !== 'openapi' || Object.hasOwn(sources, entry.name)) continue;
+    const loaded = await load(entry.name);
+    sources[entry.name] = loaded.document;
+    issues.push(...loaded.issues);
+  }
+  return compileArazzoDocument(document, { sources, issues });
 };
 
 /**

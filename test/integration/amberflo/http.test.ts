@@ -64,7 +64,7 @@ describe('createAmberfloHttp', () => {
   it('resolves send with any status, lower-cased headers and the raw body', async () => {
     // Act
     const response = await fixture.http.send(
-      { method: 'GET', url: `${fixture.emulator.url}/nowhere`, headers: {} },
+      { method: 'GET', url: `${fixture.emulator.url}/nowhere`, headers: {}, source: 'amberflo' },
       { signal: new AbortController().signal, timeoutMs: 1_000 },
     );
     // Assess
@@ -79,6 +79,7 @@ describe('createAmberfloHttp', () => {
       {
         method: 'POST',
         url: `${fixture.emulator.url}/customers`,
+        source: 'amberflo',
         headers: {},
         body: '{"customerId":"k1","customerName":"K"}',
       },
@@ -99,6 +100,7 @@ describe('createAmberfloHttp', () => {
       {
         method: 'GET',
         url: `${fixture.emulator.url}/customers?customerId=x`,
+        source: 'amberflo',
         headers: { 'x-api-key': 'doc-key-9999' },
       },
       { signal: new AbortController().signal, timeoutMs: 1_000 },
@@ -113,7 +115,7 @@ describe('createAmberfloHttp', () => {
     // Act
     const error = await captureError(() =>
       fixture.http.send(
-        { method: 'GET', url: 'http://127.0.0.2:9/customers', headers: {} },
+        { method: 'GET', url: 'http://127.0.0.2:9/customers', headers: {}, source: 'amberflo' },
         { signal: new AbortController().signal, timeoutMs: 1_000 },
       ),
     );
@@ -137,7 +139,12 @@ describe('createAmberfloHttp', () => {
     // Act
     const error = await captureError(() =>
       fixture.http.send(
-        { method: 'GET', url: `${fixture.emulator.url}/customers?customerId=h`, headers: {} },
+        {
+          method: 'GET',
+          url: `${fixture.emulator.url}/customers?customerId=h`,
+          headers: {},
+          source: 'amberflo',
+        },
         { signal: new AbortController().signal, timeoutMs: 200 },
       ),
     );
@@ -153,7 +160,12 @@ describe('createAmberfloHttp', () => {
     // Act
     const error = await captureError(() =>
       fixture.http.send(
-        { method: 'GET', url: `${fixture.emulator.url}/customers?customerId=h`, headers: {} },
+        {
+          method: 'GET',
+          url: `${fixture.emulator.url}/customers?customerId=h`,
+          headers: {},
+          source: 'amberflo',
+        },
         { signal: new AbortController().signal, timeoutMs: 5_000, deadline: Date.now() + 1_500 },
       ),
     );
@@ -184,7 +196,12 @@ describe('createAmberfloHttp', () => {
     // Act
     const error = await captureError(() =>
       fixture.http.send(
-        { method: 'GET', url: `${fixture.emulator.url}/customers?customerId=a`, headers: {} },
+        {
+          method: 'GET',
+          url: `${fixture.emulator.url}/customers?customerId=a`,
+          headers: {},
+          source: 'amberflo',
+        },
         { signal: controller.signal, timeoutMs: 5_000 },
       ),
     );

@@ -130,6 +130,7 @@ describe('write claims (dynalite)', () => {
     const post: HttpRequest = {
       method: 'POST',
       url: `${BASE_URL}customers`,
+      source: 'amberflo',
       headers: {},
       body: JSON.stringify({ customerId: 'acct-1', customerName: 'A' }),
     };
@@ -169,7 +170,7 @@ describe('write claims (dynalite)', () => {
       // Prepare
       const send = answering(200);
       // Act
-      await claimed(send)({ method: 'GET', url: post.url, headers: {} }, run());
+      await claimed(send)({ method: 'GET', url: post.url, source: 'amberflo', headers: {} }, run());
       // Assess
       expect(send.calls).toHaveLength(1);
       expect(await aws.writeClaims()).toEqual([]);

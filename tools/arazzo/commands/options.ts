@@ -38,3 +38,36 @@ export const readInputs = async (text: string): Promise<Record<string, unknown>>
   if (!isRecord(parsed)) throw new UsageError('--inputs must be a JSON object');
   return parsed;
 };
+
+/** The `--server` flags: one URL per source name, and a bare URL for every source without its own. */
+export type ServerFlags = {
+  readonly bySource: Readonly<Record<string, string>>;
+  readonly fallback?: string;
+};
+
+/**
+ * Accumulates repeated `--server` flags: `<source>=<url>` sets that source's server, a bare `<url>` every other
+ * source's. A URL has `:` before any `=`, so a value that starts with a source name and `=` is never a bare URL.
+ */
+export const collectServer = (value: string, previous: ServerFlags): ServerFlags => {
+  const named = /^([A-Za-z0-9_-]+)=(.*)$/s.exec(value);
+  if (named === null) return { ...previous, fallback: value };
+  const [, name = '', url = ''] = named;
+  if (url === '') throw new UsageError(`--server expects <source>=<url> or <url>, got "${value}"`);
+  return { ...previous, bySource: { ...previous.bySource, [name]: url } };
+};
+
+/** Accumulates repeated `--api-key-source <name>` flags. */
+export const collectName = (value: string, previous: readonly string[]): string[] => [
+  ...previous,
+  value,
+];
+
+/** A positive integer flag value; throws UsageError naming the flag otherwise. */
+export const parsePositiveInteger = (text: string, flag: string, unit = ''): number => {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new UsageError(`${flag} must be a positive integer${unit === '' ? '' : ` (${unit})`}`);
+  }
+  return value;
+};

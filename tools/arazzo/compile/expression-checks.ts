@@ -25,6 +25,21 @@ export type ExpressionSite = {
   readonly context: WorkflowContext;
   readonly place: ExpressionPlace;
   readonly currentStep: number;
+  /** The document's source descriptions by name, for `$sourceDescriptions.<name>.url`. */
+  readonly sourceNames?: ReadonlyMap<string, unknown>;
+};
+
+/** `$sourceDescriptions.<name>.url` is a value at run time (docs/arazzo.md §8); any other source reference is not. */
+const sourceProblem = (
+  expression: Extract<Expression, { kind: 'sourceDescription' }>,
+  site: ExpressionSite,
+): string | undefined => {
+  if (expression.ref !== 'url') {
+    return `${expression.text}: only allowed in an operation reference; the one source field a value may read is "url"`;
+  }
+  if (site.sourceNames?.has(expression.name) === true) return undefined;
+  const known = [...(site.sourceNames?.keys() ?? [])].join(', ');
+  return `${expression.text}: no source description "${expression.name}" (the document has: ${known})`;
 };
 
 const stepOutputProblem = (
@@ -57,8 +72,9 @@ const referenceProblem = (expression: Expression, site: ExpressionSite): string 
         ? undefined
         : `${expression.text}: the workflow declares no output "${expression.name}"`;
     case 'component':
-    case 'sourceDescription':
       return `${expression.text}: only allowed in a "reference" or an operation reference`;
+    case 'sourceDescription':
+      return sourceProblem(expression, site);
     case 'statusCode':
     case 'responseHeader':
     case 'responseBody':

@@ -1,6 +1,6 @@
 /**
- * The operations of the one OpenAPI source, by `operationId` and by `<METHOD> <path>`, with the request media type
- * and the success response schemas the runtime needs.
+ * The operations of one OpenAPI source, by `operationId` and by `<METHOD> <path>`, with the request media type, the
+ * path- or operation-level servers and the success response schemas the runtime needs.
  */
 import type { CompiledOperation, HttpMethod } from '../../../lib/arazzo/compiled-document.ts';
 import type { JsonSchema } from '../../../lib/arazzo/input-schema.ts';
@@ -10,9 +10,16 @@ import { bodyEncodingOf } from '../../../lib/arazzo/prepare.ts';
 import type { DocumentIssue } from '../schema-validation.ts';
 import { at, str } from './document-values.ts';
 import { resolveInputSchema } from './resolve-schema.ts';
+import { serverUrlsOf } from './servers.ts';
 
-/** An operation with its JSON Pointer inside the OpenAPI source. */
-export type IndexedOperation = CompiledOperation & { readonly pointer: string };
+/** An operation with its JSON Pointer inside the OpenAPI source, and its operationId when it has one. */
+export type IndexedOperation = CompiledOperation & {
+  readonly pointer: string;
+  readonly operationId?: string;
+};
+
+/** The source being indexed: its name, its url (for relative servers) and where its problems are reported. */
+export type IndexedSource = { readonly name: string; readonly url: string; readonly where: string };
 
 export type OperationIndex = Map<string, IndexedOperation>;
 
@@ -54,31 +61,49 @@ const requestMediaTypeOf = (operation: Record<string, unknown>): string | undefi
     : undefined;
 };
 
+type OperationPlace = {
+  readonly path: string;
+  readonly method: (typeof HTTP_METHODS)[number];
+  /** The Path Item's own servers, which the operation's replace. */
+  readonly pathServers: readonly string[] | undefined;
+};
+
 const indexedOperation = (
-  path: string,
-  method: (typeof HTTP_METHODS)[number],
+  place: OperationPlace,
   operation: Record<string, unknown>,
-  where: string,
+  source: IndexedSource,
   issues: DocumentIssue[],
 ): IndexedOperation => {
+  const { path, method } = place;
   const mediaType = requestMediaTypeOf(operation);
   const pointer = `/paths/${escapePointerToken(path)}/${method}`;
-  const responses = responseSchemasOf(operation['responses'], `${where}#${pointer}`, issues);
+  const where = `${source.where}#${pointer}`;
+  const responses = responseSchemasOf(operation['responses'], where, issues);
+  const servers =
+    serverUrlsOf(operation['servers'], source.url, `${where}/servers`, {
+      issues,
+      fallbackToRoot: false,
+    }) ?? place.pathServers;
+  const operationId = str(operation['operationId']);
   return {
+    source: source.name,
     method: method.toUpperCase() as HttpMethod,
     path,
+    ...(servers === undefined ? {} : { servers }),
     ...(mediaType === undefined ? {} : { contentType: mediaType }),
     ...(responses === undefined ? {} : { responses }),
     pointer,
+    ...(operationId === undefined ? {} : { operationId }),
   };
 };
 
-/** Indexes the source's operations; problems are reported at `where` (the source description's url). */
+/** Indexes the source's operations; problems are reported at `source.where` (the source description's url). */
 export const indexOperations = (
   openapi: unknown,
   issues: DocumentIssue[],
-  where: string,
+  source: IndexedSource,
 ): OperationIndex => {
+  const { where } = source;
   const index: OperationIndex = new Map();
   const paths = isRecord(openapi) ? openapi['paths'] : undefined;
   if (!isRecord(paths)) {
@@ -89,16 +114,25 @@ export const indexOperations = (
   }
   for (const [path, item] of Object.entries(paths)) {
     if (!isRecord(item)) continue;
+    const pathServers = serverUrlsOf(
+      item['servers'],
+      source.url,
+      `${where}#/paths/${escapePointerToken(path)}/servers`,
+      {
+        issues,
+        fallbackToRoot: false,
+      },
+    );
     for (const method of HTTP_METHODS) {
       const operation = item[method];
       if (!isRecord(operation)) continue;
-      const entry = indexedOperation(path, method, operation, where, issues);
-      const operationId = str(operation['operationId']);
+      const entry = indexedOperation({ path, method, pathServers }, operation, source, issues);
+      const { operationId } = entry;
       if (operationId !== undefined) {
         if (index.has(operationId)) {
           issues.push({
             pointer: where,
-            message: `duplicate operationId "${operationId}" in the source`,
+            message: `duplicate operationId "${operationId}" in source "${source.name}"`,
           });
         }
         index.set(operationId, entry);

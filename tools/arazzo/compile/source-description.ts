@@ -1,39 +1,65 @@
-/** The document's source descriptions: exactly one, of OpenAPI type. */
+/**
+ * The document's source descriptions (docs/arazzo.md §2.1): any number of `openapi` sources, each named and unique.
+ * Sources of type `arazzo` are refused until sub-documents are compiled.
+ */
 import type { DocumentIssue } from '../schema-validation.ts';
-import { asArray, asRecord, type Rec, str } from './document-values.ts';
+import { asArray, at, type Rec, str } from './document-values.ts';
 
-/** Where the one supported source description's URL is; source problems are reported there. */
-export const SOURCE_URL_POINTER = '/sourceDescriptions/0/url';
-
-/** The first source description, or `{}`. */
-export const firstSourceOf = (document: Rec): Rec => {
-  return asRecord(asArray(document['sourceDescriptions'])[0]);
+/** One source description as the document writes it, with where it is. */
+export type SourceEntry = {
+  readonly name: string;
+  /** A missing type is read as `openapi` (with a warning). */
+  readonly type: 'openapi' | 'arazzo';
+  readonly url: string;
+  /** JSON Pointer of the Source Description Object: `/sourceDescriptions/<i>`. */
+  readonly pointer: string;
 };
 
-/** Reports a source list the compiler does not support; returns the first source description (or `{}`). */
+/** Every source description of a parsed document, in order; entries without a string name are left out. */
+export const sourceEntriesOf = (document: Rec): SourceEntry[] =>
+  asArray(document['sourceDescriptions']).flatMap((raw, index) => {
+    const source = raw as Rec;
+    const name = typeof raw === 'object' && raw !== null ? str(source['name']) : undefined;
+    if (name === undefined) return [];
+    return [
+      {
+        name,
+        type: str(source['type']) === 'arazzo' ? ('arazzo' as const) : ('openapi' as const),
+        url: str(source['url']) ?? '',
+        pointer: at('', 'sourceDescriptions', index),
+      },
+    ];
+  });
+
+/** Reports duplicate names and arazzo-type sources; warns about a missing type. */
 export const checkSourceDescriptions = (
   document: Rec,
+  entries: readonly SourceEntry[],
   issues: DocumentIssue[],
   warnings: DocumentIssue[],
-): Rec => {
-  const sources = asArray(document['sourceDescriptions']);
-  if (sources.length !== 1) {
-    issues.push({
-      pointer: '/sourceDescriptions',
-      message: `exactly one source description is supported, found ${sources.length}`,
-    });
+): void => {
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    if (seen.has(entry.name)) {
+      issues.push({
+        pointer: at(entry.pointer, 'name'),
+        message: `duplicate source description name "${entry.name}"`,
+      });
+    }
+    seen.add(entry.name);
+    if (entry.type === 'arazzo') {
+      issues.push({
+        pointer: at(entry.pointer, 'type'),
+        message: `source description "${entry.name}": arazzo-type source descriptions are not supported yet`,
+      });
+    }
   }
-  const type = str(firstSourceOf(document)['type']);
-  if (type === 'arazzo') {
-    issues.push({
-      pointer: '/sourceDescriptions/0/type',
-      message: 'arazzo-type source descriptions are not supported',
-    });
-  } else if (type === undefined) {
-    warnings.push({
-      pointer: '/sourceDescriptions/0/type',
-      message: 'type is absent; treated as openapi',
-    });
-  }
-  return firstSourceOf(document);
+  asArray(document['sourceDescriptions']).forEach((raw, index) => {
+    if (typeof raw === 'object' && raw !== null && (raw as Rec)['type'] === undefined) {
+      warnings.push({
+        pointer: at('', 'sourceDescriptions', index, 'type'),
+        message: 'type is absent; treated as openapi',
+      });
+    }
+  });
 };

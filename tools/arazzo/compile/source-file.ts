@@ -1,15 +1,19 @@
-/** Finding and reading the OpenAPI file a document's source description names. */
+/** Finding and reading the file each source description names (docs/arazzo.md §2.1); remote URLs are never fetched. */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { readDocumentFile } from '../load-document.ts';
 import type { DocumentIssue } from '../schema-validation.ts';
 import { walkForbiddenKeys } from './document-checks.ts';
-import { SOURCE_URL_POINTER } from './source-description.ts';
+import { at } from './document-values.ts';
+import type { SourceEntry } from './source-description.ts';
 
 /** A source description by name and url. */
 export type SourceReference = { readonly name: string; readonly url: string };
 
-/** The parsed OpenAPI source (absent when it could not be loaded) and the problems met loading it. */
-export type LoadedSource = { readonly openapi: unknown; readonly issues: DocumentIssue[] };
+/** The parsed source document (absent when it could not be loaded) and the problems met loading it. */
+export type LoadedSource = { readonly document: unknown; readonly issues: DocumentIssue[] };
+
+/** Loads the document of a source by name, once; an unknown name resolves to an absent document and an issue. */
+export type SourceLoader = (name: string) => Promise<LoadedSource>;
 
 /** Where a source description's file is: the override by name, else its `url` relative to the document. */
 export const resolveSourcePath = (
@@ -24,30 +28,56 @@ export const resolveSourcePath = (
   return isAbsolute(url) ? url : resolve(dirname(resolve(documentPath)), url);
 };
 
-/** Reads the source's OpenAPI file; remote sources and unreadable files are issues, never thrown. */
-export const loadSource = async (
+/** Reads one source's file; remote sources and unreadable files are issues at its `url`, never thrown. */
+const loadEntry = async (
   documentPath: string,
-  source: SourceReference,
+  entry: SourceEntry,
   overrides: Readonly<Record<string, string>> | undefined,
 ): Promise<LoadedSource> => {
   const issues: DocumentIssue[] = [];
-  const sourcePath = resolveSourcePath(documentPath, source, overrides);
+  const where = at(entry.pointer, 'url');
+  const sourcePath = resolveSourcePath(documentPath, entry, overrides);
   if (sourcePath === undefined) {
     issues.push({
-      pointer: SOURCE_URL_POINTER,
-      message: `remote source "${source.url}" is not supported; override it with --source ${source.name}=<path>`,
+      pointer: where,
+      message: `remote source "${entry.url}" is not supported; override it with --source ${entry.name}=<path>`,
     });
-    return { openapi: undefined, issues };
+    return { document: undefined, issues };
   }
   try {
-    const openapi = (await readDocumentFile(sourcePath)).document;
-    walkForbiddenKeys(openapi, `${SOURCE_URL_POINTER}#`, issues);
-    return { openapi, issues };
+    const document = (await readDocumentFile(sourcePath)).document;
+    walkForbiddenKeys(document, `${where}#`, issues);
+    return { document, issues };
   } catch (error) {
     issues.push({
-      pointer: SOURCE_URL_POINTER,
-      message: `cannot load source "${source.name}" from ${sourcePath}: ${(error as Error).message}`,
+      pointer: where,
+      message: `cannot load source "${entry.name}" from ${sourcePath}: ${(error as Error).message}`,
     });
-    return { openapi: undefined, issues };
+    return { document: undefined, issues };
   }
+};
+
+/**
+ * A loader for the sources of the document at `documentPath`: each is read at most once, whatever its type, so
+ * the compilers of OpenAPI and Arazzo sources share it.
+ */
+export const createSourceLoader = (
+  documentPath: string,
+  entries: readonly SourceEntry[],
+  overrides?: Readonly<Record<string, string>>,
+): SourceLoader => {
+  const loaded = new Map<string, Promise<LoadedSource>>();
+  return (name) => {
+    const entry = entries.find((candidate) => candidate.name === name);
+    if (entry === undefined) {
+      const issue = { pointer: '/sourceDescriptions', message: `no source description "${name}"` };
+      return Promise.resolve({ document: undefined, issues: [issue] });
+    }
+    let pending = loaded.get(name);
+    if (pending === undefined) {
+      pending = loadEntry(documentPath, entry, overrides);
+      loaded.set(name, pending);
+    }
+    return pending;
+  };
 };

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  collectServer,
   collectSource,
+  parsePositiveInteger,
   readInputs,
   UsageError,
 } from '../../../../tools/arazzo/commands/options.ts';
@@ -21,6 +23,43 @@ describe('collectSource', () => {
     expect(() => collectSource(value, {})).toThrow(
       new UsageError(`--source expects <name>=<path>, got "${value}"`),
     );
+  });
+});
+
+describe('collectServer', () => {
+  it('keeps <source>=<url> per source and a bare URL (even one with = in its query) for the rest', () => {
+    // Act
+    const flags = [
+      'pets=http://127.0.0.1:1/a',
+      'http://127.0.0.1:2/?x=y',
+      'pets=http://127.0.0.1:3',
+    ].reduce((previous, value) => collectServer(value, previous), { bySource: {} });
+    // Assess
+    expect(flags).toEqual({
+      bySource: { pets: 'http://127.0.0.1:3' },
+      fallback: 'http://127.0.0.1:2/?x=y',
+    });
+  });
+
+  it('refuses a source name without a URL', () => {
+    // Act & Assess
+    expect(() => collectServer('pets=', { bySource: {} })).toThrow(
+      new UsageError('--server expects <source>=<url> or <url>, got "pets="'),
+    );
+  });
+});
+
+describe('parsePositiveInteger', () => {
+  it.each(['0', '-1', '1.5', 'x'])('refuses %s, naming the flag', (text) => {
+    // Act & Assess
+    expect(() => parsePositiveInteger(text, '--max-steps')).toThrow(
+      new UsageError('--max-steps must be a positive integer'),
+    );
+  });
+
+  it('reads a positive integer', () => {
+    // Act & Assess
+    expect(parsePositiveInteger('100', '--max-steps')).toBe(100);
   });
 });
 
