@@ -7,6 +7,8 @@ import { runBundleBenchmark } from './bundle.ts';
 import { runDlqReplayBenchmark } from './dlq-replay.ts';
 import { runBudgetBenchmark, runOutageBenchmark } from './limits.ts';
 import { runPipelineBenchmark } from './pipeline.ts';
+import { runRespectComparison } from './respect.ts';
+import { respectRows } from './respect-rows.ts';
 import { runWorkflowOverheadBenchmark } from './workflow-overhead.ts';
 
 type Row = { figure: string; measured: string; goal: string; met: string };
@@ -40,6 +42,13 @@ add(
   '0',
   engine.rerunCalls.writes === 0,
 );
+
+console.log('Versus Redocly Respect on the seed workflow (per run, CLI processes)…');
+for (const row of respectRows(
+  await runRespectComparison({ runs: 100, warmCopies: 30, processRuns: 7 }),
+)) {
+  add(row.figure, row.measured, row.goal, row.met);
+}
 
 console.log('Pipeline: calls per message, resume, throughput…');
 const pipeline = await runPipelineBenchmark({ signups: 1000, latencyMs: 25 });

@@ -5,16 +5,17 @@
  *       [--api-key-env NAME] [--api-key-source name]... [--timeout ms] [--max-steps n]
  *                                                    prints the RunResult; exit 0 completed/ended, 1 failed, 2 invalid
  *   build [--check] [--dir lib/workflows]             compiles *.arazzo.yaml; --check exits 1 when any output is stale
- * Each command lives in `commands/`; this file wires the flags and maps errors to exit codes.
+ * Each command lives in `commands/`; this file wires the flags and maps errors to exit codes. A command's module
+ * is imported only when that command runs, so `validate` never loads the HTTP stack (docs/arazzo.md §13).
  */
 import { Command, CommanderError } from 'commander';
-import { ArazzoDocumentError, ArazzoInputError } from '../../lib/arazzo/index.ts';
+import { ArazzoDocumentError, ArazzoInputError } from '../../lib/arazzo/errors.ts';
 import { isAppError } from '../../lib/errors.ts';
-import { type BuildOptions, buildCommand } from './commands/build.ts';
+import type { BuildOptions } from './commands/build.ts';
 import { EXIT_INVALID, EXIT_OK } from './commands/exit-codes.ts';
 import { collectName, collectServer, collectSource, UsageError } from './commands/options.ts';
-import { type RunOptions, runCommand } from './commands/run.ts';
-import { type ValidateOptions, validateCommand } from './commands/validate.ts';
+import type { RunOptions } from './commands/run.ts';
+import type { ValidateOptions } from './commands/validate.ts';
 
 const createProgram = (setExitCode: (code: number) => void): Command => {
   const program = new Command()
@@ -27,6 +28,7 @@ const createProgram = (setExitCode: (code: number) => void): Command => {
     .argument('<file>', 'Arazzo document (YAML or JSON)')
     .option('--source <name=path>', 'override a source description by name', collectSource, {})
     .action(async (file: string, options: ValidateOptions) => {
+      const { validateCommand } = await import('./commands/validate.ts');
       setExitCode(await validateCommand(file, options));
     });
   program
@@ -51,6 +53,7 @@ const createProgram = (setExitCode: (code: number) => void): Command => {
     .option('--timeout <ms>', 'deadline of the whole run', '60000')
     .option('--max-steps <n>', 'step executions one run may take, retries included', '100')
     .action(async (file: string, options: RunOptions) => {
+      const { runCommand } = await import('./commands/run.ts');
       setExitCode(await runCommand(file, options));
     });
   program
@@ -58,6 +61,7 @@ const createProgram = (setExitCode: (code: number) => void): Command => {
     .option('--check', 'exit 1 when a compiled document is stale, write nothing')
     .option('--dir <dir>', 'directory of *.arazzo.yaml documents', 'lib/workflows')
     .action(async (options: BuildOptions) => {
+      const { buildCommand } = await import('./commands/build.ts');
       setExitCode(await buildCommand(options));
     });
   return program;

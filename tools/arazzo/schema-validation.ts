@@ -1,9 +1,10 @@
 /**
  * Structural validation of an Arazzo document against the Arazzo 1.0 JSON Schema (schema/arazzo-1.0.schema.json)
- * with Ajv's 2020-12 dialect. Build time only: the runtime never imports Ajv.
+ * with Ajv's 2020-12 dialect. Build time only: the runtime never imports Ajv. The validator itself comes from
+ * `schema-validator.ts` (compiled at first use, or precompiled in the CLI bundle).
  */
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { compileArazzoSchemaValidator } from './schema-validator.ts';
 
 /** One problem, located by a JSON Pointer into the document. */
 export type DocumentIssue = { readonly pointer: string; readonly message: string };
@@ -11,13 +12,7 @@ export type DocumentIssue = { readonly pointer: string; readonly message: string
 let validator: ValidateFunction | undefined;
 
 const getValidator = (): ValidateFunction => {
-  if (validator !== undefined) return validator;
-  const schema: unknown = JSON.parse(
-    readFileSync(new URL('./schema/arazzo-1.0.schema.json', import.meta.url), 'utf8'),
-  );
-  // validateFormats off: `uri-reference` is an annotation here; relative source URLs are checked when resolved.
-  const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
-  validator = ajv.compile(schema as object);
+  validator ??= compileArazzoSchemaValidator();
   return validator;
 };
 
