@@ -68,8 +68,9 @@ const onFailure = async (execution: Execution, attempt: Attempt): Promise<Next> 
   const extra = extraOf(attempt, retryAfterMs);
   // A called workflow's failure already left its own step as the run's last failure.
   if (innerFailure === undefined) {
+    const { issues: _issues, ...cause } = extra;
     const statusCode = response.statusCode;
-    run.lastFailure = { stepId: step.stepId, ...nestedKey(frame), reason, statusCode, ...extra };
+    run.lastFailure = { stepId: step.stepId, ...nestedKey(frame), reason, statusCode, ...cause };
   }
   const actions = execution.detour
     ? step.onFailure.filter((action) => action.type === 'retry')
