@@ -7,10 +7,10 @@ import { checkResponse, responseViewOf } from './check-response.ts';
 import { criteriaPass } from './criteria.ts';
 import type { ExpressionScope, ResponseView } from './expression.ts';
 import { type FailureReason, type HttpResponse, isSendRefusal } from './http-port.ts';
-import type { PreparedStep } from './prepare.ts';
+import type { PreparedOperationStep } from './prepare.ts';
 import { failRun, giveUpRun } from './run-report.ts';
-import type { RunResult, StepRecord } from './run-result.ts';
-import { type AttemptFailure, type RunState, serverOf } from './run-state.ts';
+import type { RunFailure, RunResult, StepRecord } from './run-result.ts';
+import { type AttemptFailure, type Frame, frameScope, nestedKey, serverOf } from './run-state.ts';
 import { isTransient } from './select-action.ts';
 
 export type Attempt = {
@@ -22,7 +22,9 @@ export type Attempt = {
   readonly reason: FailureReason | undefined;
   readonly sendError?: unknown;
   readonly bodyText?: string;
-  readonly schemaIssues?: string[];
+  readonly schemaIssues?: readonly string[];
+  /** For a workflow step: the called workflow's failure, innermost step first (docs/arazzo.md §17). */
+  readonly innerFailure?: RunFailure;
   readonly scope: ExpressionScope;
   readonly succeeded: boolean;
 };
@@ -40,9 +42,10 @@ type Sent =
  * transient (the refusal only prolongs it), else nothing, so that the refusal is classified itself. An earlier
  * failure of another step, or one a success has since cleared, says nothing about why this request was not sent.
  */
-const refusalCause = (run: RunState, step: PreparedStep): AttemptFailure | undefined => {
-  const last = run.lastFailure;
-  if (last === undefined || last.stepId !== step.stepId) return undefined;
+const refusalCause = (frame: Frame, step: PreparedOperationStep): AttemptFailure | undefined => {
+  const last = frame.run.lastFailure;
+  const sameStep = last?.stepId === step.stepId && last.workflowId === nestedKey(frame).workflowId;
+  if (last === undefined || !sameStep) return undefined;
   const transient =
     last.statusCode === null
       ? last.reason === 'transport' || last.reason === 'timeout'
@@ -51,17 +54,17 @@ const refusalCause = (run: RunState, step: PreparedStep): AttemptFailure | undef
 };
 
 const send = async (
-  run: RunState,
-  step: PreparedStep,
+  frame: Frame,
+  step: PreparedOperationStep,
   built: BuiltRequest,
   record: StepRecord,
   started: number,
 ): Promise<Sent> => {
-  const { settings, signal, deadline } = run;
+  const { settings, signal, deadline } = frame.run;
   const timeoutMs = Math.min(settings.requestTimeoutMs, deadline - settings.now());
   if (timeoutMs <= 0) {
     record.ms = settings.now() - started;
-    return { stopped: failRun(run, step.stepId, 'deadline', null) };
+    return { stopped: failRun(frame, step.stepId, 'deadline', null) };
   }
   const sendStarted = settings.now();
   try {
@@ -79,11 +82,12 @@ const send = async (
       record.ms = settings.now() - started;
       const fallback = {
         stepId: step.stepId,
+        ...nestedKey(frame),
         reason: 'transport' as const,
         statusCode: null,
         error,
       };
-      return { stopped: giveUpRun(run, 'transport', fallback, refusalCause(run, step)) };
+      return { stopped: giveUpRun(frame, 'transport', fallback, refusalCause(frame, step)) };
     }
     const timedOut =
       (error instanceof Error && error.name === 'TimeoutError') ||
@@ -101,7 +105,10 @@ type Read = Pick<Attempt, 'response' | 'reason' | 'sendError' | 'bodyText' | 'sc
 const noAnswer = (): ResponseView => ({ statusCode: null, headers: {}, body: undefined });
 
 /** The answer's view, and why it failed before its criteria, if it did. */
-const readSent = (step: PreparedStep, sent: Exclude<Sent, { stopped: RunResult }>): Read => {
+const readSent = (
+  step: PreparedOperationStep,
+  sent: Exclude<Sent, { stopped: RunResult }>,
+): Read => {
   if ('reason' in sent)
     return { response: noAnswer(), reason: sent.reason, sendError: sent.sendError };
   const response = responseViewOf(sent.answer);
@@ -114,28 +121,32 @@ const readSent = (step: PreparedStep, sent: Exclude<Sent, { stopped: RunResult }
   };
 };
 
-const succeededBy = (step: PreparedStep, response: ResponseView, scope: ExpressionScope) =>
+const succeededBy = (
+  step: PreparedOperationStep,
+  response: ResponseView,
+  scope: ExpressionScope,
+) =>
   step.successCriteria.length === 0
     ? response.statusCode !== null && response.statusCode >= 200 && response.statusCode < 300
     : criteriaPass(step.successCriteria, scope);
 
 export const performAttempt = async (
-  run: RunState,
-  step: PreparedStep,
+  frame: Frame,
+  step: PreparedOperationStep,
   record: StepRecord,
   started: number,
 ): Promise<AttemptResult> => {
+  const { run } = frame;
   run.executions += 1;
   record.attempts += 1;
   const startedAt = run.settings.now();
-  const { inputs, stepOutputs, workflowOutputs } = run;
-  const scopeBase = { inputs, stepOutputs, workflowOutputs, sourceUrls: run.settings.sourceUrls };
+  const scopeBase = frameScope(frame);
   const errors: string[] = [];
   const server = serverOf(run.settings, step);
   const built = buildRequest(server, step, scopeBase, errors, run.runSecrets);
   let read: Read = { response: noAnswer(), reason: 'evaluation' };
   if (built !== undefined) {
-    const sent = await send(run, step, built, record, started);
+    const sent = await send(frame, step, built, record, started);
     if ('stopped' in sent) return sent;
     read = readSent(step, sent);
   }

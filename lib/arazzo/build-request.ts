@@ -3,7 +3,7 @@
  * must stay on the configured server. Problems are appended to `errors` and the request is then not built.
  */
 import type { ExpressionScope, RequestView } from './expression.ts';
-import { evaluatePlan, type PreparedStep } from './prepare.ts';
+import { evaluatePlan, type PreparedOperationStep } from './prepare.ts';
 import { buildBody } from './request-body.ts';
 
 /** The configured server, split once: every request URL must start with `url`. */
@@ -41,7 +41,7 @@ const scalarText = (value: unknown): string | undefined =>
 
 /** Places one evaluated parameter; values of sensitive headers join `runSecrets`. */
 const placeParameter = (
-  parameter: PreparedStep['parameters'][number],
+  parameter: PreparedOperationStep['parameters'][number],
   text: string,
   into: Parameters & { readonly cookies: string[] },
   errors: string[],
@@ -70,7 +70,7 @@ const placeParameter = (
 };
 
 const collectParameters = (
-  step: PreparedStep,
+  step: PreparedOperationStep,
   scope: ExpressionScope,
   errors: string[],
   runSecrets: Set<string>,
@@ -102,7 +102,7 @@ const collectParameters = (
 };
 
 const expandPath = (
-  step: PreparedStep,
+  step: PreparedOperationStep,
   pathView: Readonly<Record<string, string>>,
   errors: string[],
 ): string => {
@@ -144,7 +144,7 @@ const targetUrl = (server: ServerBase, path: string, query: URLSearchParams, err
 
 export const buildRequest = (
   server: ServerBase,
-  step: PreparedStep,
+  step: PreparedOperationStep,
   scope: ExpressionScope,
   errors: string[],
   runSecrets: Set<string>,

@@ -1,7 +1,7 @@
 /** Reading an answer: its body as the expressions see it, and whether it is the JSON the source documents. */
 import type { ResponseView } from './expression.ts';
 import type { HttpResponse } from './http-port.ts';
-import type { PreparedStep } from './prepare.ts';
+import type { PreparedOperationStep } from './prepare.ts';
 
 const parseBody = (text: string): unknown => {
   if (text === '') return undefined;
@@ -21,7 +21,10 @@ export const responseViewOf = (answer: HttpResponse): ResponseView => ({
 });
 
 /** Issues when a success status comes with a body that is not the documented JSON; undefined when it is. */
-export const checkResponse = (step: PreparedStep, response: ResponseView): string[] | undefined => {
+export const checkResponse = (
+  step: PreparedOperationStep,
+  response: ResponseView,
+): string[] | undefined => {
   const status = String(response.statusCode);
   const check = step.responseChecks.get(status) ?? step.responseChecks.get(`${status[0]}XX`);
   if (check === undefined) return undefined;

@@ -25,7 +25,10 @@ export type CompiledCriterion = {
 export type CompiledAction = {
   readonly name: string;
   readonly type: 'end' | 'goto' | 'retry';
+  /** goto: the step to continue at; retry: the step to run before the current one runs again. */
   readonly stepId?: string;
+  /** goto: the workflow control transfers to; retry: the workflow to run first. A key into `workflows`. */
+  readonly workflowId?: string;
   readonly retryAfter?: number;
   readonly retryLimit?: number;
   readonly criteria: readonly CompiledCriterion[];
@@ -78,7 +81,9 @@ export type CompiledOperation = {
   readonly responses?: Readonly<Record<string, JsonSchema>>;
 };
 
-export type CompiledStep = {
+/** A step that calls an operation of the source. */
+export type CompiledOperationStep = {
+  readonly kind: 'operation';
   readonly stepId: string;
   /** Key into `CompiledDocument.operations`: `<source>.<operationId>`, or `<source> <METHOD> <path>` without one. */
   readonly operation: string;
@@ -93,8 +98,34 @@ export type CompiledStep = {
   readonly outputs: Readonly<Record<string, string>>;
 };
 
+/**
+ * A step that runs another workflow (docs/arazzo.md §2): its parameters are that workflow's inputs; its criteria,
+ * outputs and actions see the called workflow's outputs as `$outputs`.
+ */
+export type CompiledWorkflowStep = {
+  readonly kind: 'workflow';
+  readonly stepId: string;
+  /** Key into `CompiledDocument.workflows` of the workflow the step runs. */
+  readonly workflow: string;
+  /** The called workflow's inputs: name and value (a literal, an expression or a template). */
+  readonly parameters: readonly { readonly name: string; readonly value: unknown }[];
+  readonly successCriteria: readonly CompiledCriterion[];
+  readonly onSuccess: readonly CompiledAction[];
+  readonly onFailure: readonly CompiledAction[];
+  readonly outputs: Readonly<Record<string, string>>;
+};
+
+export type CompiledStep = CompiledOperationStep | CompiledWorkflowStep;
+
 export type CompiledWorkflow = {
+  /**
+   * How steps, actions and `dependsOn` refer to it: a local workflow's workflowId, or
+   * `$sourceDescriptions.<name>.<workflowId>` for a workflow of an arazzo-type source.
+   */
+  readonly key: string;
   readonly workflowId: string;
+  /** Keys of the workflows that must have completed in the run before this one starts. */
+  readonly dependsOn: readonly string[];
   readonly summary?: string;
   /** The inputs schema with every `$ref` resolved; null when the workflow declares none. */
   readonly inputs: JsonSchema | null;

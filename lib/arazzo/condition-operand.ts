@@ -29,6 +29,7 @@ const BASES: readonly RegExp[] = [
   /^\$(request|response)\.header\.[A-Za-z0-9_-]+/,
   /^\$request\.(query|path)\.[A-Za-z0-9_-]+/,
   /^\$(request|response)\.body/,
+  /^\$workflows\.[A-Za-z0-9_-]+\.(inputs|outputs)\.[A-Za-z0-9_-]+/,
 ];
 const DOTTED_BASE =
   /^(\$(?:inputs|outputs)\.|\$steps\.([A-Za-z0-9_-]+)\.outputs\.)([A-Za-z0-9._-]+)/;

@@ -33,6 +33,13 @@ export type Expression =
       readonly text: string;
     }
   | {
+      readonly kind: 'workflowInput' | 'workflowOutput';
+      readonly workflowId: string;
+      readonly name: string;
+      readonly path: readonly string[];
+      readonly text: string;
+    }
+  | {
       readonly kind: 'component';
       readonly section: 'parameters' | 'successActions' | 'failureActions' | 'inputs';
       readonly name: string;
@@ -53,10 +60,21 @@ export type ExpressionScope = {
   readonly inputs: Readonly<Record<string, unknown>>;
   readonly stepOutputs: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   readonly workflowOutputs: Readonly<Record<string, unknown>>;
+  /** Inputs and outputs of the workflows completed so far in the run, for `$workflows.<id>.*`. */
+  readonly workflows?: Lookup<WorkflowValues> | undefined;
   /** Each source description's `url` by name, for `$sourceDescriptions.<name>.url`. */
-  readonly sourceUrls?: ReadonlyMap<string, string>;
+  readonly sourceUrls?: Lookup<string>;
   readonly request?: RequestView | undefined;
   readonly response?: ResponseView | undefined;
+};
+
+/** A read-only lookup by name: a `Map`, or a view of one under a prefix (docs/arazzo.md §17). */
+export type Lookup<T> = { readonly get: (key: string) => T | undefined };
+
+/** What a completed workflow leaves behind for `$workflows.<id>.inputs|outputs.<name>`. */
+export type WorkflowValues = {
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly outputs: Readonly<Record<string, unknown>>;
 };
 
 /** The request as sent, for `$url`, `$method` and `$request.*`. Header names lower-cased. */
@@ -93,6 +111,10 @@ const REQUEST_PARAM_RE = new RegExp(`^\\$request\\.(query|path)\\.(${NAME})$`);
 const BODY_RE = /^\$(request|response)\.body(#.*)?$/s;
 const INPUT_OUTPUT_RE = new RegExp(`^\\$(inputs|outputs)\\.(${DOTTED_NAME})(#.*)?$`, 's');
 const STEP_OUTPUT_RE = new RegExp(`^\\$steps\\.(${NAME})\\.outputs\\.(${DOTTED_NAME})(#.*)?$`, 's');
+const WORKFLOWS_RE = new RegExp(
+  `^\\$workflows\\.(${NAME})\\.(inputs|outputs)\\.(${DOTTED_NAME})(#.*)?$`,
+  's',
+);
 const COMPONENT_RE = new RegExp(
   `^\\$components\\.(parameters|successActions|failureActions|inputs)\\.(${COMPONENT_KEY})$`,
 );
@@ -110,7 +132,7 @@ const pointerOf = (
 
 /**
  * Parses a whole string as one runtime expression. Returns `{ ok: false, error }` for anything that does not match
- * our grammar, including `$workflows.*` (not supported yet).
+ * our grammar.
  */
 export const parseExpression = (text: string): ParsedExpression => {
   const simple = SIMPLE.get(text);
@@ -154,6 +176,14 @@ export const parseExpression = (text: string): ParsedExpression => {
       },
     };
   }
+  match = WORKFLOWS_RE.exec(text);
+  if (match) {
+    const pointer = pointerOf(match[4]);
+    if (!pointer.ok) return pointer;
+    const kind = match[2] === 'inputs' ? 'workflowInput' : 'workflowOutput';
+    const [workflowId, name] = [match[1] ?? '', match[3] ?? ''];
+    return { ok: true, expression: { kind, workflowId, name, path: pointer.path, text } };
+  }
   match = COMPONENT_RE.exec(text);
   if (match) {
     const section = match[1] as 'parameters' | 'successActions' | 'failureActions' | 'inputs';
@@ -165,9 +195,6 @@ export const parseExpression = (text: string): ParsedExpression => {
       ok: true,
       expression: { kind: 'sourceDescription', name: match[1] ?? '', ref: match[2] ?? '', text },
     };
-  }
-  if (text.startsWith('$workflows.')) {
-    return { ok: false, error: `"${text}": $workflows expressions are not supported` };
   }
   return { ok: false, error: `"${text}" is not a valid runtime expression` };
 };
@@ -250,6 +277,13 @@ export const evaluateExpression = (expression: Expression, scope: ExpressionScop
       const outputs = scope.stepOutputs.get(expression.stepId);
       if (outputs === undefined || !Object.hasOwn(outputs, expression.name)) return undefined;
       return resolveTokens(outputs[expression.name], expression.path);
+    }
+    case 'workflowInput':
+    case 'workflowOutput': {
+      const values = scope.workflows?.get(expression.workflowId);
+      const map = expression.kind === 'workflowInput' ? values?.inputs : values?.outputs;
+      if (map === undefined || !Object.hasOwn(map, expression.name)) return undefined;
+      return resolveTokens(map[expression.name], expression.path);
     }
     case 'sourceDescription':
       // `$sourceDescriptions.<name>.url` is the one source field a run reads (docs/arazzo.md §8); operation

@@ -7,10 +7,12 @@ export type {
   CompiledCriterion,
   CompiledDocument,
   CompiledOperation,
+  CompiledOperationStep,
   CompiledParameter,
   CompiledSource,
   CompiledStep,
   CompiledWorkflow,
+  CompiledWorkflowStep,
 } from './compiled-document.ts';
 export { COMPILED_FORMAT } from './compiled-document.ts';
 export { ArazzoDocumentError, ArazzoInputError } from './errors.ts';

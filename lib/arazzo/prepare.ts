@@ -22,8 +22,10 @@ export type {
   PreparedAction,
   PreparedCriterion,
   PreparedDocument,
+  PreparedOperationStep,
   PreparedStep,
   PreparedWorkflow,
+  PreparedWorkflowStep,
 } from './prepared-document.ts';
 export { evaluatePlan } from './value-plan.ts';
 
@@ -40,6 +42,17 @@ const prepareInputsCheck = (
   }
 };
 
+/** `$sourceDescriptions.<path>.<workflowId>` → the prefixes under which its own document's names now live. */
+const namespaceOf = (workflow: CompiledWorkflow): PreparedWorkflow['namespace'] => {
+  const prefix = '$sourceDescriptions.';
+  const tail = `.${workflow.workflowId}`;
+  if (!workflow.key.startsWith(prefix) || !workflow.key.endsWith(tail)) {
+    return { workflows: '', sources: '' };
+  }
+  const path = workflow.key.slice(prefix.length, workflow.key.length - tail.length);
+  return { workflows: `${prefix}${path}.`, sources: `${path}/` };
+};
+
 const prepareWorkflow = (
   compiled: CompiledDocument,
   workflow: CompiledWorkflow,
@@ -47,12 +60,26 @@ const prepareWorkflow = (
   issues: string[],
 ): PreparedWorkflow => {
   const stepIndex = new Map(workflow.steps.map((step, index) => [step.stepId, index]));
+  const workflowKeys = new Set(compiled.workflows.map((each) => each.key));
   const names = declaredNamesOf(workflow);
   const steps = workflow.steps.map((step, s) =>
-    prepareStep(compiled, step, { where: `${wWhere}/steps/${s}`, stepIndex, names }, issues),
+    prepareStep(
+      compiled,
+      step,
+      { where: `${wWhere}/steps/${s}`, stepIndex, workflowKeys, names },
+      issues,
+    ),
   );
+  workflow.dependsOn.forEach((key, d) => {
+    if (!workflowKeys.has(key)) issues.push(`${wWhere}/dependsOn/${d}: unknown workflow "${key}"`);
+  });
   return {
+    key: workflow.key,
     workflowId: workflow.workflowId,
+    // A source's workflow is keyed `$sourceDescriptions.<name>.<workflowId>`; a local one by its workflowId.
+    local: workflow.key === workflow.workflowId,
+    namespace: namespaceOf(workflow),
+    dependsOn: workflow.dependsOn,
     validateInputs: prepareInputsCheck(workflow, wWhere, issues),
     passwordPaths: findPasswordPaths(workflow.inputs),
     steps,
@@ -76,10 +103,7 @@ export const prepareDocument = (compiled: CompiledDocument): PreparedDocument =>
   }
   const workflows = new Map<string, PreparedWorkflow>();
   compiled.workflows.forEach((workflow, w) => {
-    workflows.set(
-      workflow.workflowId,
-      prepareWorkflow(compiled, workflow, `/workflows/${w}`, issues),
-    );
+    workflows.set(workflow.key, prepareWorkflow(compiled, workflow, `/workflows/${w}`, issues));
   });
   if (issues.length > 0) {
     throw new ArazzoDocumentError(

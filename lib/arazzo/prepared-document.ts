@@ -25,9 +25,12 @@ export type PreparedCriterion =
 export type PreparedAction = {
   readonly name: string;
   readonly type: 'end' | 'goto' | 'retry';
-  /** Index of the goto target in the workflow's steps. */
+  /** Index in the workflow's steps of the goto or retry target step; -1 when the action names none. */
   readonly target: number;
+  /** The target as written: a stepId or a workflow key (for the step's record, `goto:<id>`). */
   readonly targetId: string;
+  /** The key of the workflow a goto transfers to or a retry runs first (docs/arazzo.md §17). */
+  readonly workflow: string | undefined;
   readonly retryAfterMs: number;
   readonly retryLimit: number;
   readonly criteria: readonly PreparedCriterion[];
@@ -53,7 +56,8 @@ export type PreparedBody = {
   }[];
 };
 
-export type PreparedStep = {
+export type PreparedOperationStep = {
+  readonly kind: 'operation';
   readonly stepId: string;
   /** Key of the step's operation in the document's `operations`: its server is looked up by it. */
   readonly operation: string;
@@ -73,8 +77,35 @@ export type PreparedStep = {
   readonly responseChecks: ReadonlyMap<string, SchemaCheck>;
 };
 
+/** A step that runs another workflow with its parameters as that workflow's inputs (docs/arazzo.md §17). */
+export type PreparedWorkflowStep = {
+  readonly kind: 'workflow';
+  readonly stepId: string;
+  /** Key of the called workflow in `PreparedDocument.workflows`. */
+  readonly workflow: string;
+  readonly parameters: readonly { readonly name: string; readonly plan: ValuePlan }[];
+  readonly successCriteria: readonly PreparedCriterion[];
+  readonly onSuccess: readonly PreparedAction[];
+  readonly onFailure: readonly PreparedAction[];
+  readonly outputs: readonly (readonly [string, Expression])[];
+};
+
+export type PreparedStep = PreparedOperationStep | PreparedWorkflowStep;
+
 export type PreparedWorkflow = {
+  /** The workflowId for a local workflow, `$sourceDescriptions.<name>.<workflowId>` for a source's. */
+  readonly key: string;
   readonly workflowId: string;
+  /** Whether the document itself declares it: only those can be run by id. */
+  readonly local: boolean;
+  /**
+   * How its own document's names map into the whole document's (docs/arazzo.md §17): empty for a local workflow;
+   * for one of an arazzo-type source `s`, `$workflows.<id>` reads `$sourceDescriptions.s.<id>` and
+   * `$sourceDescriptions.<inner>.url` reads source `s/<inner>`.
+   */
+  readonly namespace: { readonly workflows: string; readonly sources: string };
+  /** Keys of the workflows to complete first, in order. */
+  readonly dependsOn: readonly string[];
   readonly validateInputs: SchemaCheck;
   /** Input locations (token lists) holding secrets (`format: password`). */
   readonly passwordPaths: readonly (readonly string[])[];
@@ -88,5 +119,6 @@ export type PreparedDocument = {
   readonly sources: readonly CompiledSource[];
   /** The operations steps call, by key: the runner resolves a server for each. */
   readonly operations: Readonly<Record<string, CompiledOperation>>;
+  /** Every workflow by key: local ones first, then those of arazzo-type sources. */
   readonly workflows: ReadonlyMap<string, PreparedWorkflow>;
 };

@@ -2,7 +2,7 @@
 import { type ExpressionScope, stringifyEmbedded } from './expression.ts';
 import { isRecord } from './is-record.ts';
 import { resolveTokens } from './json-pointer.ts';
-import { evaluatePlan, type PreparedStep } from './prepare.ts';
+import { evaluatePlan, type PreparedOperationStep } from './prepare.ts';
 import { renderStringPayload, type StringPayloadPlan } from './string-payload.ts';
 
 export type BuiltBody = {
@@ -41,7 +41,7 @@ const applyReplacement = (
 
 const encodeBody = (
   value: unknown,
-  encoding: NonNullable<PreparedStep['body']>['encoding'],
+  encoding: NonNullable<PreparedOperationStep['body']>['encoding'],
   errors: string[],
 ): string | undefined => {
   if (encoding === 'json') return JSON.stringify(value);
@@ -60,7 +60,7 @@ const encodeBody = (
 };
 
 const applyReplacements = (
-  body: NonNullable<PreparedStep['body']>,
+  body: NonNullable<PreparedOperationStep['body']>,
   start: unknown,
   scope: ExpressionScope,
   errors: string[],
@@ -78,7 +78,7 @@ const applyReplacements = (
  * `$request.body`; with replacements it is parsed, replaced into and sent re-serialised (compact).
  */
 const buildStringBody = (
-  body: NonNullable<PreparedStep['body']>,
+  body: NonNullable<PreparedOperationStep['body']>,
   plan: StringPayloadPlan,
   scope: ExpressionScope,
   errors: string[],
@@ -100,7 +100,7 @@ const buildStringBody = (
 };
 
 const buildValueBody = (
-  body: NonNullable<PreparedStep['body']>,
+  body: NonNullable<PreparedOperationStep['body']>,
   scope: ExpressionScope,
   errors: string[],
 ): BuiltBody => {
@@ -123,7 +123,7 @@ const buildValueBody = (
  * Problems are appended to `errors`.
  */
 export const buildBody = (
-  step: PreparedStep,
+  step: PreparedOperationStep,
   scope: ExpressionScope,
   errors: string[],
   headers: Record<string, string>,

@@ -5,7 +5,14 @@
 import { evaluateExpression } from './expression.ts';
 import type { FailureReason } from './http-port.ts';
 import type { EndAction, RunFailure, RunResult } from './run-result.ts';
-import { type AttemptFailure, type RunState, redactRun } from './run-state.ts';
+import {
+  type AttemptFailure,
+  type Frame,
+  frameScope,
+  nestedKey,
+  type RunState,
+  redactRun,
+} from './run-state.ts';
 
 /** What a failed attempt adds to its classification. */
 export type FailureExtra = {
@@ -15,18 +22,25 @@ export type FailureExtra = {
   readonly retryAfterMs?: number;
 };
 
+/**
+ * Ends the execution of a frame's workflow: its outputs are evaluated (absent ones left out) and, unless it failed,
+ * it joins the run's completed workflows. The result carries the run's shared step records and trace.
+ */
 export const finishRun = (
-  run: RunState,
+  frame: Frame,
   status: RunResult['status'],
   failure?: RunFailure,
   endAction?: EndAction,
 ): RunResult => {
-  const { inputs, stepOutputs, workflowOutputs } = run;
-  const scope = { inputs, stepOutputs, workflowOutputs, sourceUrls: run.settings.sourceUrls };
-  for (const [name, expression] of run.workflow.outputs) {
+  const { run, workflowOutputs } = frame;
+  const scope = frameScope(frame);
+  for (const [name, expression] of frame.workflow.outputs) {
     const value = evaluateExpression(expression, scope);
     if (value === undefined) continue;
     workflowOutputs[name] = typeof value === 'string' ? redactRun(run, value) : value;
+  }
+  if (status !== 'failed') {
+    run.completed.set(frame.workflow.key, { inputs: frame.inputs, outputs: workflowOutputs });
   }
   return {
     status,
@@ -58,27 +72,28 @@ const classify = (run: RunState, failure: Classifiable): { code: string; message
 };
 
 export const classifyStepFailure = (
-  run: RunState,
+  frame: Frame,
   stepId: string,
   reason: FailureReason,
   statusCode: number | null,
   extra: FailureExtra = {},
 ): RunFailure => ({
   stepId,
+  ...nestedKey(frame),
   statusCode,
   reason,
-  ...classify(run, { ...extra, reason, statusCode }),
+  ...classify(frame.run, { ...extra, reason, statusCode }),
   ...(extra.retryAfterMs === undefined ? {} : { retryAfterMs: extra.retryAfterMs }),
 });
 
 export const failRun = (
-  run: RunState,
+  frame: Frame,
   stepId: string,
   reason: FailureReason,
   statusCode: number | null,
   extra: FailureExtra = {},
 ): RunResult =>
-  finishRun(run, 'failed', classifyStepFailure(run, stepId, reason, statusCode, extra));
+  finishRun(frame, 'failed', classifyStepFailure(frame, stepId, reason, statusCode, extra));
 
 /**
  * Gives up for `reason` (step budget, a refused send) with the classification of `last`, the failed answer that
@@ -86,17 +101,20 @@ export const failRun = (
  * with the classification of `fallback` (the give-up itself).
  */
 export const giveUpRun = (
-  run: RunState,
+  frame: Frame,
   reason: FailureReason,
   fallback: AttemptFailure,
   last: AttemptFailure | undefined,
 ): RunResult => {
   const cause = last ?? fallback;
-  return finishRun(run, 'failed', {
+  // The cause may be a step of another workflow of the run: it names its own.
+  const where = last === undefined ? nestedKey(frame).workflowId : last.workflowId;
+  return finishRun(frame, 'failed', {
     stepId: cause.stepId,
+    ...(where === undefined ? {} : { workflowId: where }),
     statusCode: cause.statusCode,
     reason: last === undefined ? fallback.reason : reason,
-    ...classify(run, cause),
+    ...classify(frame.run, cause),
     ...(cause.retryAfterMs === undefined ? {} : { retryAfterMs: cause.retryAfterMs }),
   });
 };

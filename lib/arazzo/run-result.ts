@@ -6,6 +6,8 @@ export type StepOutcome = 'success' | 'end' | 'retry' | 'failure' | `goto:${stri
 
 export type StepRecord = {
   readonly stepId: string;
+  /** The workflow the step belongs to, when it is not the one the run started (docs/arazzo.md §17). */
+  readonly workflowId?: string;
   /** Attempts of this execution: 1 + retries. */
   attempts: number;
   /** Status of the last attempt; null when no answer arrived or no request was made. */
@@ -20,6 +22,8 @@ export type StepRecord = {
 /** One attempt, redacted: no headers, no bodies, no query string, secrets removed from the path. */
 export type TraceEntry = {
   readonly stepId: string;
+  /** The workflow the step belongs to, when it is not the one the run started. */
+  readonly workflowId?: string;
   /** 1-based attempt number within the step execution. */
   readonly attempt: number;
   readonly method: string;
@@ -32,6 +36,8 @@ export type TraceEntry = {
 
 export type RunFailure = {
   readonly stepId: string;
+  /** The workflow of the failed step, when it is not the one the run started: the innermost failure's. */
+  readonly workflowId?: string;
   readonly statusCode: number | null;
   readonly reason: FailureReason;
   /** From the injected classifier, e.g. AMBERFLO_UNAVAILABLE. */
@@ -42,7 +48,12 @@ export type RunFailure = {
 };
 
 /** Which success action ended the run: lets a caller tell apart the document's different `end`s. */
-export type EndAction = { readonly stepId: string; readonly name: string };
+export type EndAction = {
+  readonly stepId: string;
+  readonly name: string;
+  /** The step's workflow, when it is not the one the run started. */
+  readonly workflowId?: string;
+};
 
 /**
  * `completed`: ran past the last step; `ended`: an `end` success action (named in `endAction`); `failed`: see

@@ -2,11 +2,12 @@
 
 import type { ServerBase } from './build-request.ts';
 import { ArazzoDocumentError } from './errors.ts';
+import type { Lookup, WorkflowValues } from './expression.ts';
 import type { ClassifyFailure, FailureReason, Send } from './http-port.ts';
 import { resolveTokens } from './json-pointer.ts';
-import type { PreparedStep, PreparedWorkflow } from './prepare.ts';
+import type { PreparedOperationStep, PreparedWorkflow } from './prepare.ts';
 import { redactSecrets } from './redact.ts';
-import type { RunFailure, StepRecord, TraceEntry } from './run-result.ts';
+import type { RunFailure, RunResult, StepRecord, TraceEntry } from './run-result.ts';
 import type { ServerTable } from './servers.ts';
 
 /** `WorkflowRunnerOptions` with every default applied. */
@@ -32,6 +33,8 @@ export type RunnerSettings = {
 /** A failed attempt, kept so that a run that gives up later still reports what the server last said. */
 export type AttemptFailure = {
   readonly stepId: string;
+  /** The step's workflow, when it is not the one the run started. */
+  readonly workflowId?: string;
   readonly reason: FailureReason;
   readonly statusCode: number | null;
   readonly bodyText?: string;
@@ -39,19 +42,48 @@ export type AttemptFailure = {
   readonly retryAfterMs?: number;
 };
 
+/** A workflow started in a new frame, or why it could not start (nothing of it ran). */
+export type Started =
+  | { readonly ok: true; readonly result: RunResult }
+  | {
+      readonly ok: false;
+      /** Its inputs break its schema (a step's failure), or the call depth is used up (the run's). */
+      readonly why: 'inputs' | 'depth';
+      readonly issues: readonly string[];
+    };
+
+/**
+ * How one part of the run starts another: a step run by a retry action (`detour`: its goto and end actions are
+ * not followed), or a workflow in a new frame below `caller`. Passed in, so the modules do not import each other.
+ */
+export type Flow = {
+  readonly executeStep: (
+    frame: Frame,
+    index: number,
+    detour: boolean,
+  ) => Promise<number | RunResult>;
+  readonly startWorkflow: (
+    caller: Frame,
+    key: string,
+    inputs: Readonly<Record<string, unknown>>,
+  ) => Promise<Started>;
+};
+
+/** What the whole run shares, whichever workflow is executing (docs/arazzo.md §17). */
 export type RunState = {
   readonly settings: RunnerSettings;
-  readonly workflow: PreparedWorkflow;
+  readonly flow: Flow;
+  /** Every workflow of the document, by key. */
+  readonly workflows: ReadonlyMap<string, PreparedWorkflow>;
+  /** The inputs the run was started with: what dependencies run with. */
   readonly inputs: Readonly<Record<string, unknown>>;
   readonly signal: AbortSignal;
   /** Absolute, epoch ms; infinite when the caller set none. */
   readonly deadline: number;
   /** Configured secrets, `format: password` inputs and sensitive header values sent so far. */
   readonly runSecrets: Set<string>;
-  readonly stepOutputs: Map<string, Record<string, unknown>>;
-  readonly workflowOutputs: Record<string, unknown>;
-  /** Retries used per retry action. */
-  readonly counters: Map<string, number>;
+  /** Inputs and outputs of the workflows that completed (or ended) in this run, by key. */
+  readonly completed: Map<string, WorkflowValues>;
   readonly steps: StepRecord[];
   readonly trace: TraceEntry[];
   readonly handledFailures: RunFailure[];
@@ -63,45 +95,100 @@ export type RunState = {
   lastGotoFailure: AttemptFailure | undefined;
 };
 
+/** One execution of one workflow within a run: the run's first, a called one, a dependency or a goto target. */
+export type Frame = {
+  readonly run: RunState;
+  readonly workflow: PreparedWorkflow;
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly stepOutputs: Map<string, Record<string, unknown>>;
+  readonly workflowOutputs: Record<string, unknown>;
+  /** Retries used per retry action, in this execution. */
+  readonly counters: Map<string, number>;
+  /** Workflow calls between the run's first workflow and this one: 0 for the first. */
+  readonly depth: number;
+};
+
 const NEVER_ABORTED = new AbortController().signal;
 
 export const createRunState = (
   settings: RunnerSettings,
-  workflow: PreparedWorkflow,
+  flow: Flow,
+  workflows: ReadonlyMap<string, PreparedWorkflow>,
   inputs: Readonly<Record<string, unknown>>,
   options: { readonly signal?: AbortSignal; readonly deadline?: number },
-): RunState => {
-  const runSecrets = new Set<string>(settings.secrets());
+): RunState => ({
+  settings,
+  flow,
+  workflows,
+  inputs,
+  signal: options.signal ?? NEVER_ABORTED,
+  deadline: options.deadline ?? Number.POSITIVE_INFINITY,
+  runSecrets: new Set<string>(settings.secrets()),
+  completed: new Map(),
+  steps: [],
+  trace: [],
+  handledFailures: [],
+  executions: 0,
+  failureGotos: 0,
+  lastFailure: undefined,
+  lastGotoFailure: undefined,
+});
+
+/** A new frame for `workflow` with `inputs` (already validated); its `format: password` inputs become secrets. */
+export const createFrame = (
+  run: RunState,
+  workflow: PreparedWorkflow,
+  inputs: Readonly<Record<string, unknown>>,
+  depth: number,
+): Frame => {
   for (const path of workflow.passwordPaths) {
     const value = resolveTokens(inputs, path);
-    if (typeof value === 'string') runSecrets.add(value);
+    if (typeof value === 'string') run.runSecrets.add(value);
   }
   return {
-    settings,
+    run,
     workflow,
     inputs,
-    signal: options.signal ?? NEVER_ABORTED,
-    deadline: options.deadline ?? Number.POSITIVE_INFINITY,
-    runSecrets,
     stepOutputs: new Map(),
     workflowOutputs: {},
     counters: new Map(),
-    steps: [],
-    trace: [],
-    handledFailures: [],
-    executions: 0,
-    failureGotos: 0,
-    lastFailure: undefined,
-    lastGotoFailure: undefined,
+    depth,
   };
 };
+
+/** The expression scope of a frame, before any request: its inputs, step outputs and the completed workflows. */
+export const frameScope = (frame: Frame) => {
+  const { run, workflow } = frame;
+  const { namespace } = workflow;
+  // A workflow of an arazzo-type source names its own document's workflows and sources (docs/arazzo.md §17).
+  const workflows: Lookup<WorkflowValues> =
+    namespace.workflows === ''
+      ? run.completed
+      : { get: (id) => run.completed.get(`${namespace.workflows}${id}`) };
+  const { sourceUrls } = run.settings;
+  const sources: Lookup<string> =
+    namespace.sources === ''
+      ? sourceUrls
+      : { get: (name) => sourceUrls.get(`${namespace.sources}${name}`) };
+  return {
+    inputs: frame.inputs,
+    stepOutputs: frame.stepOutputs,
+    workflowOutputs: frame.workflowOutputs,
+    workflows,
+    sourceUrls: sources,
+  };
+};
+
+/** The workflow key to record on steps, traces and failures: only outside the run's first workflow. */
+export const nestedKey = (frame: Frame): { workflowId?: string } =>
+  frame.depth === 0 ? {} : { workflowId: frame.workflow.key };
 
 /** Removes every secret the run knows of from a text. */
 export const redactRun = (run: RunState, text: string): string =>
   run.runSecrets.size === 0 ? text : redactSecrets(text, [...run.runSecrets]);
 
 /** The server of the step's operation; the runner resolved one for every operation when it was created. */
-export const serverOf = (settings: RunnerSettings, step: PreparedStep): ServerBase => {
+export const serverOf = (settings: RunnerSettings, step: PreparedOperationStep): ServerBase => {
   const server = settings.servers.get(step.operation);
   if (server === undefined) {
     throw new ArazzoDocumentError(`No server for operation "${step.operation}"`, [

@@ -8,7 +8,7 @@ import { ArazzoDocumentError, ArazzoInputError } from './errors.ts';
 import type { ClassifyFailure, Send } from './http-port.ts';
 import { isRecord } from './is-record.ts';
 import { type PreparedDocument, type PreparedWorkflow, prepareDocument } from './prepare.ts';
-import { runWorkflow } from './run-loop.ts';
+import { runWorkflow } from './run-frame.ts';
 import type { RunResult } from './run-result.ts';
 import type { RunnerSettings } from './run-state.ts';
 import { resolveServers } from './servers.ts';
@@ -35,7 +35,10 @@ export type WorkflowRunnerOptions = {
   readonly servers?: Readonly<Record<string, string>>;
   readonly send: Send;
   readonly classify: ClassifyFailure;
-  /** Step executions per run, retries included. Default 100. */
+  /**
+   * Step executions per run, retries included, in every workflow the run executes (called workflows, dependencies,
+   * goto targets). Default 100.
+   */
   readonly maxSteps?: number;
   /** Cap on one retry wait (retryAfter or Retry-After). Default 10 000 ms. */
   readonly maxRetryWaitMs?: number;
@@ -102,6 +105,35 @@ const settingsOf = (
     typeof options.secrets === 'function' ? options.secrets() : (options.secrets ?? []),
 });
 
+/** The local workflows: the ones a run may start with. */
+const localIds = (prepared: PreparedDocument): string[] =>
+  [...prepared.workflows.values()].filter((each) => each.local).map((each) => each.workflowId);
+
+/**
+ * Checks the run's inputs against the workflows they go to before anything is sent: the workflow's schema, and the
+ * schema of every workflow it depends on, directly or not (dependencies run with the run's inputs, §17).
+ */
+const checkRunInputs = (
+  prepared: PreparedDocument,
+  workflow: PreparedWorkflow,
+  inputs: Readonly<Record<string, unknown>>,
+  issues: string[],
+): void => {
+  workflow.validateInputs(inputs, '', issues);
+  const seen = new Set([workflow.key]);
+  const pending = [...workflow.dependsOn];
+  // Bounded: each workflow key is expanded once.
+  for (let key = pending.shift(); key !== undefined; key = pending.shift()) {
+    const dependency = prepared.workflows.get(key);
+    if (seen.has(key) || dependency === undefined) continue;
+    seen.add(key);
+    const found: string[] = [];
+    dependency.validateInputs(inputs, '', found);
+    issues.push(...found.map((issue) => `dependsOn ${key}: ${issue}`));
+    pending.push(...dependency.dependsOn);
+  }
+};
+
 /** The workflow to run, after its inputs passed its schema; throws before any request otherwise. */
 const checkedWorkflow = (
   prepared: PreparedDocument,
@@ -109,16 +141,16 @@ const checkedWorkflow = (
   inputs: unknown,
 ): PreparedWorkflow => {
   const workflow = prepared.workflows.get(workflowId);
-  if (workflow === undefined) {
+  if (workflow === undefined || !workflow.local) {
     throw new ArazzoDocumentError(`Unknown workflow "${workflowId}"`, [
-      `known workflows: ${[...prepared.workflows.keys()].join(', ')}`,
+      `known workflows: ${localIds(prepared).join(', ')}`,
     ]);
   }
   if (!isRecord(inputs)) {
     throw new ArazzoInputError('Workflow inputs must be an object', ['inputs: must be object']);
   }
   const issues: string[] = [];
-  workflow.validateInputs(inputs, '', issues);
+  checkRunInputs(prepared, workflow, inputs, issues);
   if (issues.length > 0) {
     throw new ArazzoInputError(`Workflow inputs are invalid (${issues.length} problems)`, issues);
   }
@@ -137,8 +169,10 @@ export const createWorkflowRunner = (
   const prepared = 'prepared' in document ? document : prepareDocument(document);
   const settings = settingsOf(prepared, options);
   return {
-    workflowIds: [...prepared.workflows.keys()],
-    run: async (workflowId, inputs, runOptions = {}) =>
-      runWorkflow(settings, checkedWorkflow(prepared, workflowId, inputs), inputs, runOptions),
+    workflowIds: localIds(prepared),
+    run: async (workflowId, inputs, runOptions = {}) => {
+      const workflow = checkedWorkflow(prepared, workflowId, inputs);
+      return runWorkflow(settings, prepared.workflows, workflow, inputs, runOptions);
+    },
   };
 };

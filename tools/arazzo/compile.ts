@@ -12,6 +12,8 @@ import {
 } from '../../lib/arazzo/compiled-document.ts';
 import { isRecord } from '../../lib/arazzo/is-record.ts';
 import { WorkflowDocumentError } from '../../lib/errors.ts';
+import { compileArazzoSourceFiles } from './compile/arazzo-files.ts';
+import { type EmbeddedSources, embedArazzoSources } from './compile/arazzo-sources.ts';
 import { walkForbiddenKeys } from './compile/document-checks.ts';
 import { asArray, asRecord, at, type Rec, str } from './compile/document-values.ts';
 import type { DocumentScope } from './compile/scope.ts';
@@ -19,6 +21,7 @@ import { checkSourceDescriptions, sourceEntriesOf } from './compile/source-descr
 import { createSourceLoader } from './compile/source-file.ts';
 import { type SourceDocuments, scopeSources } from './compile/sources.ts';
 import { compileWorkflow } from './compile/workflow.ts';
+import { checkDependencyCycles, declaredWorkflows } from './compile/workflow-refs.ts';
 import { readDocumentFile } from './load-document.ts';
 import { type DocumentIssue, validateArazzoSchema } from './schema-validation.ts';
 
@@ -75,10 +78,12 @@ const sortedByKey = (
   return sorted;
 };
 
+/** The compiled document: its own sources, operations and workflows first, then its arazzo sources' (§17). */
 const assemble = (
   document: Rec,
   scope: DocumentScope,
   workflows: CompiledWorkflow[],
+  embedded: EmbeddedSources,
 ): CompiledDocument => {
   const info = asRecord(document['info']);
   const sources: CompiledSource[] = [...scope.sources.values()].map((source) => ({
@@ -91,9 +96,9 @@ const assemble = (
     format: COMPILED_FORMAT,
     arazzo: str(document['arazzo']) ?? '',
     info: { title: str(info['title']) ?? '', version: str(info['version']) ?? '' },
-    sources,
-    operations: sortedByKey(scope.usedOperations),
-    workflows,
+    sources: [...sources, ...embedded.sources],
+    operations: sortedByKey({ ...scope.usedOperations, ...embedded.operations }),
+    workflows: [...workflows, ...embedded.workflows],
   };
 };
 
@@ -102,23 +107,31 @@ const assemble = (
  * openapi } }`, or `{ openapi }` for the only OpenAPI source. Pure (no I/O); `compileArazzoFile` does the reading.
  * Returns every issue; `compiled` only when there are none.
  */
-export const compileArazzoDocument = (document: unknown, given: SourceDocuments): CompileResult => {
+export const compileArazzoDocument = (
+  document: unknown,
+  given: SourceDocuments,
+  arazzo: Readonly<Record<string, CompiledDocument | undefined>> = {},
+): CompileResult => {
   const issues: DocumentIssue[] = [...validateArazzoSchema(document), ...(given.issues ?? [])];
   const warnings: DocumentIssue[] = [];
   walkForbiddenKeys(document, '', issues);
   if (!isRecord(document)) return { issues, warnings };
   const entries = sourceEntriesOf(document);
   checkSourceDescriptions(document, entries, issues, warnings);
+  const embedded = embedArazzoSources(entries, arazzo, issues);
   const scope: DocumentScope = {
     issues,
     warnings,
     components: asRecord(document['components']),
     sources: scopeSources(entries, given, issues),
     usedOperations: {},
+    localWorkflows: declaredWorkflows(document, asRecord(document['components'])),
+    externalWorkflows: embedded.infos,
   };
   const workflows = compileWorkflows(document, scope);
+  checkDependencyCycles(workflows, issues);
   if (issues.length > 0) return { issues, warnings };
-  return { compiled: assemble(document, scope, workflows), issues, warnings };
+  return { compiled: assemble(document, scope, workflows, embedded), issues, warnings };
 };
 
 const readFailure = (error: unknown): CompileResult => {
@@ -130,7 +143,10 @@ const readFailure = (error: unknown): CompileResult => {
  * Reads, validates and compiles an Arazzo document file with its OpenAPI sources (each resolved relative to the
  * document, or overridden by name). Never throws for document problems: they come back as `issues`.
  */
-export const compileArazzoFile = async (options: CompileOptions): Promise<CompileResult> => {
+export const compileArazzoFile = async (
+  options: CompileOptions,
+  enclosing: readonly string[] = [],
+): Promise<CompileResult> => {
   let document: unknown;
   try {
     document = (await readDocumentFile(options.documentPath)).document;
@@ -142,13 +158,19 @@ export const compileArazzoFile = async (options: CompileOptions): Promise<Compil
   const sources: Record<string, unknown> = {};
   const issues: DocumentIssue[] = [];
   for (const entry of entries) {
-    // Arazzo-type sources are refused by the compiler; only OpenAPI descriptions are read here.
+    // Arazzo-type sources are compiled as documents of their own below.
     if (entry.type !== 'openapi' || Object.hasOwn(sources, entry.name)) continue;
     const loaded = await load(entry.name);
     sources[entry.name] = loaded.document;
     issues.push(...loaded.issues);
   }
-  return compileArazzoDocument(document, { sources, issues });
+  const arazzo = await compileArazzoSourceFiles(options.documentPath, entries, {
+    overrides: options.sources,
+    enclosing,
+    compileNested: (documentPath, chain) => compileArazzoFile({ documentPath }, chain),
+  });
+  issues.push(...arazzo.issues);
+  return compileArazzoDocument(document, { sources, issues }, arazzo.compiled);
 };
 
 /**

@@ -29,14 +29,14 @@ describe('compileArazzoDocument semantic checks', () => {
       'does not resolve',
     ],
     [
-      'a workflowId step',
+      'a workflowId step calling an unknown workflow',
       { steps: [{ stepId: 's', workflowId: 'other' }] },
-      'workflowId steps are not supported',
+      '/workflows/0/steps/0/workflowId: unknown workflow "other"',
     ],
     [
-      'dependsOn',
+      'dependsOn an unknown workflow',
       { dependsOn: ['x'], steps: [step()] },
-      '/workflows/0/dependsOn: dependsOn is not supported',
+      '/workflows/0/dependsOn/0: unknown workflow "x"',
     ],
     [
       'a missing goto target',
@@ -44,14 +44,14 @@ describe('compileArazzoDocument semantic checks', () => {
       'goto target "nowhere" does not exist',
     ],
     [
-      'a goto to a workflow',
+      'a goto to an unknown workflow',
       { steps: [step({ onFailure: [{ name: 'g', type: 'goto', workflowId: 'other' }] })] },
-      'goto to a workflow is not supported',
+      '/workflows/0/steps/0/onFailure/0/workflowId: unknown workflow "other"',
     ],
     [
-      'a retry with a target step',
-      { steps: [step({ onFailure: [{ name: 'r', type: 'retry', stepId: 's' }] })] },
-      'retry with a target step is not supported',
+      'a retry with an unknown target step',
+      { steps: [step({ onFailure: [{ name: 'r', type: 'retry', stepId: 'gone' }] })] },
+      '/workflows/0/steps/0/onFailure/0/stepId: retry target "gone" does not exist',
     ],
     [
       'duplicate action names',
@@ -295,7 +295,7 @@ describe('compileArazzoDocument semantic checks', () => {
     expect(issues).toContain('/workflows/0/steps/0/x-meta/__proto__: forbidden key "__proto__"');
   });
 
-  it('rejects arazzo-type sources by name, and reads the only openapi source beside them', () => {
+  it('needs the document of an arazzo-type source, and reads the only openapi source beside it', () => {
     // Prepare
     const document = {
       ...documentWith({ steps: [step()] }),
@@ -308,7 +308,7 @@ describe('compileArazzoDocument semantic checks', () => {
     const issues = issuesOf(document);
     // Assess
     expect(issues).toEqual([
-      '/sourceDescriptions/0/type: source description "a": arazzo-type source descriptions are not supported yet',
+      '/sourceDescriptions/0/url: no Arazzo document was given for source "a"',
     ]);
   });
 
@@ -326,7 +326,7 @@ describe('compileArazzoDocument semantic checks', () => {
     // Assess
     expect(issues).toEqual(
       expect.arrayContaining([
-        '/workflows/0/dependsOn: dependsOn is not supported',
+        '/workflows/0/dependsOn/0: unknown workflow "x"',
         '/workflows/0/steps/0/operationId: operationId "nope" is not in the source description',
         expect.stringMatching(/^\/workflows\/0\/steps\/0\/successCriteria\/0\/condition: /),
         '/workflows/0/steps/1/stepId: duplicate stepId "s"',

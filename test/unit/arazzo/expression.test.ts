@@ -72,7 +72,7 @@ describe('parseExpression and evaluateExpression', () => {
     ['$steps.s1.out'],
     ['$response.body#x'],
     ['$response.body#/a~'],
-    ['$workflows.other.outputs.x'],
+    ['$workflows.other.steps.x'],
     ['$request.cookie.x'],
     ['statusCode'],
     ['$statusCode '],

@@ -1,46 +1,48 @@
 /** Success and failure actions (`end`, `goto`, `retry`) of steps and workflows, and how a step inherits them. */
 import type { CompiledAction } from '../../../lib/arazzo/compiled-document.ts';
-import type { DocumentIssue } from '../schema-validation.ts';
 import { resolveReusable } from './components.ts';
 import { compileCriteria } from './criterion.ts';
 import { asArray, at, type Rec, str } from './document-values.ts';
 import type { WorkflowScope } from './scope.ts';
+import { checkWorkflowRef } from './workflow-refs.ts';
 
 type ActionSection = 'successActions' | 'failureActions';
 
 const isRunnable = (type: string | undefined): type is CompiledAction['type'] =>
   type === 'end' || type === 'goto' || type === 'retry';
 
-/** Reports targets the runtime cannot reach: other workflows, retry targets, missing goto steps. */
-const checkTarget = (
-  action: Rec,
-  where: string,
-  stepIds: readonly string[],
-  issues: DocumentIssue[],
-): void => {
+/**
+ * Checks the target of a goto or retry: a step of this workflow or a workflow of the document (docs/arazzo.md §17),
+ * never both. A retry may name neither (it re-runs the step); a goto must name one.
+ */
+const checkTarget = (action: Rec, where: string, scope: WorkflowScope): void => {
   const type = str(action['type']);
+  if (type !== 'goto' && type !== 'retry') return;
   const stepId = str(action['stepId']);
-  if (action['workflowId'] !== undefined) {
-    issues.push({
-      pointer: at(where, 'workflowId'),
-      message: `${String(type)} to a workflow is not supported`,
-    });
+  const workflowId = str(action['workflowId']);
+  if (stepId !== undefined && workflowId !== undefined) {
+    scope.issues.push({ pointer: where, message: 'stepId and workflowId are mutually exclusive' });
   }
-  if (type === 'retry' && stepId !== undefined) {
-    issues.push({
+  if (stepId !== undefined && !scope.context.stepIds.includes(stepId)) {
+    scope.issues.push({
       pointer: at(where, 'stepId'),
-      message: 'retry with a target step is not supported',
+      message: `${type} target "${stepId}" does not exist`,
     });
   }
-  if (type === 'goto' && stepId !== undefined && !stepIds.includes(stepId)) {
-    issues.push({
-      pointer: at(where, 'stepId'),
-      message: `goto target "${stepId}" does not exist`,
-    });
+  if (workflowId !== undefined) checkWorkflowRef(workflowId, at(where, 'workflowId'), scope);
+  if (type === 'goto' && stepId === undefined && workflowId === undefined) {
+    scope.issues.push({ pointer: where, message: 'goto needs a stepId or a workflowId' });
   }
-  if (type === 'goto' && stepId === undefined && action['workflowId'] === undefined) {
-    issues.push({ pointer: where, message: 'goto needs a stepId' });
-  }
+};
+
+/** The action's goto or retry target, as written. */
+const targetOf = (action: Rec): Pick<CompiledAction, 'stepId' | 'workflowId'> => {
+  const stepId = str(action['stepId']);
+  const workflowId = str(action['workflowId']);
+  return {
+    ...(stepId === undefined ? {} : { stepId }),
+    ...(workflowId === undefined ? {} : { workflowId }),
+  };
 };
 
 const compileAction = (
@@ -51,14 +53,14 @@ const compileAction = (
   scope: WorkflowScope,
   currentStep: number,
 ): CompiledAction => {
-  const stepId = str(action['stepId']);
+  const targets = type === 'end' ? {} : targetOf(action);
   const criteria = compileCriteria(action['criteria'], at(where, 'criteria'), scope, currentStep);
   const retryAfter = action['retryAfter'];
   const retryLimit = action['retryLimit'];
   return {
     name: str(action['name']) ?? '',
     type,
-    ...(stepId === undefined || type === 'retry' ? {} : { stepId }),
+    ...targets,
     ...(type === 'retry' && typeof retryAfter === 'number' ? { retryAfter } : {}),
     ...(type === 'retry' && typeof retryLimit === 'number' ? { retryLimit } : {}),
     criteria,
@@ -98,7 +100,7 @@ export const compileActions = (
     if (names.has(name))
       scope.issues.push({ pointer: where, message: `duplicate action name "${name}"` });
     names.add(name);
-    checkTarget(action, where, scope.context.stepIds, scope.issues);
+    checkTarget(action, where, scope);
     const type = str(action['type']);
     if (!isRunnable(type)) return;
     if (section === 'successActions' && type === 'retry') {

@@ -56,11 +56,15 @@ export const resolveReusable = (
     : { ...target };
 };
 
-/** Resolves a parameter list; a parameter without `in` or a repeated one is an issue. */
+/**
+ * Resolves a parameter list; a repeated parameter is an issue, and so is one without `in` unless the list is a
+ * called workflow's inputs (`forWorkflow`: every parameter maps to an input by name, `in` ignored).
+ */
 export const resolveParameters = (
   list: unknown,
   pointer: string,
   scope: ComponentScope,
+  forWorkflow = false,
 ): ResolvedParameter[] => {
   const resolved: ResolvedParameter[] = [];
   const identities = new Set<string>();
@@ -70,18 +74,18 @@ export const resolveParameters = (
     if (value === undefined) return;
     const name = str(value['name']) ?? '';
     const location = str(value['in']);
-    if (location === undefined) {
+    if (location === undefined && !forWorkflow) {
       scope.issues.push({
         pointer: where,
         message: `parameter "${name}" needs "in" for an operation step`,
       });
       return;
     }
-    const identity = parameterIdentity(value);
+    const identity = forWorkflow ? name : parameterIdentity(value);
     if (identities.has(identity)) {
       scope.issues.push({
         pointer: where,
-        message: `duplicate parameter "${name}" in ${location}`,
+        message: `duplicate parameter "${name}"${forWorkflow ? '' : ` in ${location}`}`,
       });
     }
     identities.add(identity);

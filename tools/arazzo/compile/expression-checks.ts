@@ -7,9 +7,19 @@ import { type Expression, parseExpression, parseTemplate } from '../../../lib/ar
 import { isRecord } from '../../../lib/arazzo/is-record.ts';
 import type { DocumentIssue } from '../schema-validation.ts';
 import { at } from './document-values.ts';
+import type { WorkflowInfo } from './scope.ts';
 
-/** Which runtime values an expression may use where it appears. */
-export type ExpressionPlace = 'request' | 'response' | 'workflowOutput';
+/**
+ * Which runtime values an expression may use where it appears. `workflowCall`: the parameters of a step that calls
+ * a workflow (no request exists); `workflowStep`: its criteria, outputs and actions, where `$outputs` are the called
+ * workflow's outputs and neither a request nor a response exists (docs/arazzo.md §17).
+ */
+export type ExpressionPlace =
+  | 'request'
+  | 'response'
+  | 'workflowOutput'
+  | 'workflowCall'
+  | 'workflowStep';
 
 /** What a workflow declares, for checking references into it. */
 export type WorkflowContext = {
@@ -17,6 +27,8 @@ export type WorkflowContext = {
   readonly stepOutputs: ReadonlyMap<string, ReadonlySet<string>>;
   readonly inputNames: ReadonlySet<string> | undefined;
   readonly workflowOutputNames: ReadonlySet<string>;
+  /** The document's own workflows, for `$workflows.<id>.inputs|outputs.<name>`. */
+  readonly workflows: ReadonlyMap<string, WorkflowInfo>;
 };
 
 /** Where an expression is evaluated: the workflow, the kind of place, and the index of the step running it. */
@@ -25,6 +37,8 @@ export type ExpressionSite = {
   readonly context: WorkflowContext;
   readonly place: ExpressionPlace;
   readonly currentStep: number;
+  /** At a `workflowStep` place: the called workflow's output names (undefined when that workflow is unknown). */
+  readonly calleeOutputs?: ReadonlySet<string> | undefined;
   /** The document's source descriptions by name, for `$sourceDescriptions.<name>.url`. */
   readonly sourceNames?: ReadonlyMap<string, unknown>;
 };
@@ -41,6 +55,44 @@ const sourceProblem = (
   const known = [...(site.sourceNames?.keys() ?? [])].join(', ');
   return `${expression.text}: no source description "${expression.name}" (the document has: ${known})`;
 };
+
+const workflowValueProblem = (
+  expression: Extract<Expression, { kind: 'workflowInput' | 'workflowOutput' }>,
+  context: WorkflowContext,
+): string | undefined => {
+  const { text, workflowId, name } = expression;
+  const info = context.workflows.get(workflowId);
+  if (info === undefined) return `${text}: no workflow "${workflowId}"`;
+  if (expression.kind === 'workflowOutput') {
+    return info.outputNames.has(name)
+      ? undefined
+      : `${text}: workflow "${workflowId}" declares no output "${name}"`;
+  }
+  return info.inputNames === undefined || info.inputNames.has(name)
+    ? undefined
+    : `${text}: workflow "${workflowId}" declares no input "${name}"`;
+};
+
+const outputProblem = (
+  expression: Extract<Expression, { kind: 'input' | 'output' }>,
+  site: ExpressionSite,
+): string | undefined => {
+  if (site.place === 'workflowStep') {
+    const names = site.calleeOutputs;
+    return names === undefined || names.has(expression.name)
+      ? undefined
+      : `${expression.text}: the called workflow declares no output "${expression.name}"`;
+  }
+  return site.context.workflowOutputNames.has(expression.name)
+    ? undefined
+    : `${expression.text}: the workflow declares no output "${expression.name}"`;
+};
+
+const NO_REQUEST_PLACES: ReadonlySet<ExpressionPlace> = new Set([
+  'workflowOutput',
+  'workflowCall',
+  'workflowStep',
+]);
 
 const stepOutputProblem = (
   expression: Extract<Expression, { kind: 'stepOutput' }>,
@@ -68,9 +120,10 @@ const referenceProblem = (expression: Expression, site: ExpressionSite): string 
         ? `${expression.text}: the inputs schema declares no "${expression.name}"`
         : undefined;
     case 'output':
-      return context.workflowOutputNames.has(expression.name)
-        ? undefined
-        : `${expression.text}: the workflow declares no output "${expression.name}"`;
+      return outputProblem(expression, site);
+    case 'workflowInput':
+    case 'workflowOutput':
+      return workflowValueProblem(expression, context);
     case 'component':
       return `${expression.text}: only allowed in a "reference" or an operation reference`;
     case 'sourceDescription':
@@ -80,7 +133,9 @@ const referenceProblem = (expression: Expression, site: ExpressionSite): string 
     case 'responseBody':
       return place === 'response' ? undefined : `${expression.text}: no response exists here`;
     default:
-      return place === 'workflowOutput' ? `${expression.text}: no request exists here` : undefined;
+      return NO_REQUEST_PLACES.has(place)
+        ? `${expression.text}: no request exists here`
+        : undefined;
   }
 };
 

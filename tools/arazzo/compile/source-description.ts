@@ -1,6 +1,6 @@
 /**
- * The document's source descriptions (docs/arazzo.md §2.1): any number of `openapi` sources, each named and unique.
- * Sources of type `arazzo` are refused until sub-documents are compiled.
+ * The document's source descriptions (docs/arazzo.md §2.1): any number of `openapi` and `arazzo` sources (§17), each
+ * named and unique.
  */
 import type { DocumentIssue } from '../schema-validation.ts';
 import { asArray, at, type Rec, str } from './document-values.ts';
@@ -31,7 +31,7 @@ export const sourceEntriesOf = (document: Rec): SourceEntry[] =>
     ];
   });
 
-/** Reports duplicate names and arazzo-type sources; warns about a missing type. */
+/** Reports duplicate names; warns about a missing type. */
 export const checkSourceDescriptions = (
   document: Rec,
   entries: readonly SourceEntry[],
@@ -47,12 +47,6 @@ export const checkSourceDescriptions = (
       });
     }
     seen.add(entry.name);
-    if (entry.type === 'arazzo') {
-      issues.push({
-        pointer: at(entry.pointer, 'type'),
-        message: `source description "${entry.name}": arazzo-type source descriptions are not supported yet`,
-      });
-    }
   }
   asArray(document['sourceDescriptions']).forEach((raw, index) => {
     if (typeof raw === 'object' && raw !== null && (raw as Rec)['type'] === undefined) {

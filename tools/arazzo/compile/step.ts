@@ -1,5 +1,9 @@
 /** One workflow step: its operation, request, success criteria, actions and outputs. */
-import type { CompiledAction, CompiledStep } from '../../../lib/arazzo/compiled-document.ts';
+import type {
+  CompiledAction,
+  CompiledOperationStep,
+  CompiledStep,
+} from '../../../lib/arazzo/compiled-document.ts';
 import { compileActions, mergeActions } from './actions.ts';
 import { type ResolvedParameter, resolveParameters } from './components.ts';
 import { compileCriteria } from './criterion.ts';
@@ -10,6 +14,7 @@ import { compileOutputs } from './outputs.ts';
 import { siteIn, type WorkflowScope } from './scope.ts';
 import { resolveStepOperation } from './step-operation.ts';
 import { checkPathParameters, compileRequestBody, mergeParameters } from './step-request.ts';
+import { compileWorkflowStep } from './workflow-step.ts';
 
 /** What a step inherits from its workflow. */
 export type WorkflowDefaults = {
@@ -18,13 +23,16 @@ export type WorkflowDefaults = {
   readonly failureActions: readonly CompiledAction[];
 };
 
-const compileStepActions = (
+/** Compiles a step's onSuccess and onFailure, each followed by the workflow-level actions it does not redefine. */
+export type StepActionsCompiler = (
   step: Rec,
   pointer: string,
   index: number,
   scope: WorkflowScope,
   defaults: WorkflowDefaults,
-): Pick<CompiledStep, 'onSuccess' | 'onFailure'> => ({
+) => Pick<CompiledStep, 'onSuccess' | 'onFailure'>;
+
+const compileStepActions: StepActionsCompiler = (step, pointer, index, scope, defaults) => ({
   onSuccess: mergeActions(
     compileActions(step, 'onSuccess', pointer, scope, index),
     defaults.successActions,
@@ -42,7 +50,7 @@ const compileRequest = (
   index: number,
   scope: WorkflowScope,
   given: { readonly defaults: WorkflowDefaults; readonly operation: IndexedOperation | undefined },
-): Pick<CompiledStep, 'parameters' | 'requestBody'> => {
+): Pick<CompiledOperationStep, 'parameters' | 'requestBody'> => {
   const { defaults, operation } = given;
   const request = siteIn(scope, 'request', index);
   const stepParameters = resolveParameters(step['parameters'], at(pointer, 'parameters'), scope);
@@ -61,8 +69,8 @@ const compileRequest = (
 };
 
 /**
- * Compiles the step at `index` of the workflow; `undefined` (with an issue) for a step that calls another workflow.
- * A step without success criteria gets a warning: any 2xx then succeeds.
+ * Compiles the step at `index` of the workflow: an operation step, or a step that calls a workflow
+ * (`workflow-step.ts`). An operation step without success criteria gets a warning: any 2xx then succeeds.
  */
 export const compileStep = (
   step: Rec,
@@ -72,11 +80,7 @@ export const compileStep = (
 ): CompiledStep | undefined => {
   const pointer = at(scope.pointer, 'steps', index);
   if (step['workflowId'] !== undefined) {
-    scope.issues.push({
-      pointer: at(pointer, 'workflowId'),
-      message: 'workflowId steps are not supported',
-    });
-    return undefined;
+    return compileWorkflowStep(step, index, scope, defaults, compileStepActions);
   }
   const resolved = resolveStepOperation(step, pointer, scope);
   const { parameters, requestBody } = compileRequest(step, pointer, index, scope, {
@@ -100,6 +104,7 @@ export const compileStep = (
     siteIn(scope, 'response', index),
   );
   return {
+    kind: 'operation',
     stepId: str(step['stepId']) ?? '',
     operation: resolved?.key ?? '',
     parameters,

@@ -12,6 +12,7 @@ import { compileOutputs } from './outputs.ts';
 import { resolveInputSchema } from './resolve-schema.ts';
 import { type DocumentScope, siteIn, type WorkflowScope } from './scope.ts';
 import { compileStep, type WorkflowDefaults } from './step.ts';
+import { compileDependsOn } from './workflow-refs.ts';
 
 const compileInputs = (
   workflow: Rec,
@@ -55,7 +56,9 @@ const contextOf = (
   stepIds: readonly string[],
   inputNames: ReadonlySet<string> | undefined,
   workflowOutputs: Rec,
+  workflows: DocumentScope['localWorkflows'],
 ): WorkflowContext => ({
+  workflows,
   stepIds,
   stepOutputs: new Map(
     steps.map((step) => [
@@ -86,22 +89,23 @@ const compileDefaults = (
   };
 };
 
-/** Compiles the workflow at `index`; `dependsOn` is refused. Duplicate workflowIds are the document's concern. */
+/**
+ * Compiles the local workflow at `index` (its key is its workflowId). Duplicate workflowIds and dependsOn cycles
+ * are the document's concern.
+ */
 export const compileWorkflow = (
   workflow: Rec,
   index: number,
   scope: DocumentScope,
 ): CompiledWorkflow => {
   const pointer = at('', 'workflows', index);
-  if (workflow['dependsOn'] !== undefined) {
-    scope.issues.push({ pointer: at(pointer, 'dependsOn'), message: 'dependsOn is not supported' });
-  }
+  const dependsOn = compileDependsOn(workflow, pointer, scope);
   const inputs = compileInputs(workflow, pointer, scope);
   const steps = asArray(workflow['steps']).filter(isRecord);
   const stepIds = steps.map((step) => str(step['stepId']) ?? '');
   checkStepIds(stepIds, pointer, scope.issues);
   const workflowOutputs = asRecord(workflow['outputs']);
-  const context = contextOf(steps, stepIds, inputs.names, workflowOutputs);
+  const context = contextOf(steps, stepIds, inputs.names, workflowOutputs, scope.localWorkflows);
   const workflowScope: WorkflowScope = { ...scope, pointer, context };
   const defaults = compileDefaults(workflow, steps.length, workflowScope);
   const compiledSteps = steps.flatMap((step, s): CompiledStep[] => {
@@ -114,8 +118,11 @@ export const compileWorkflow = (
     siteIn(workflowScope, 'workflowOutput', steps.length),
   );
   const summary = str(workflow['summary']);
+  const workflowId = str(workflow['workflowId']) ?? '';
   return {
-    workflowId: str(workflow['workflowId']) ?? '',
+    key: workflowId,
+    workflowId,
+    dependsOn,
     ...(summary === undefined ? {} : { summary }),
     inputs: inputs.schema,
     steps: compiledSteps,

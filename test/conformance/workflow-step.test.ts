@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { caseFile, type RecordingServer, runCase, startRecordingServer } from './harness.ts';
+
+const document = caseFile('workflow-step', 'workflow-step.arazzo.yaml');
+let server: RecordingServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const run = async (inputs: Record<string, unknown>) =>
+  runCase({ document, workflowId: 'readAccount', inputs, runner: { baseUrl: server?.url ?? '' } });
+const sent = () => server?.requests.map(({ rawHeaders: _raw, ...request }) => request);
+
+describe('conformance: a step that calls another workflow (workflowId, parameters as inputs)', () => {
+  it('runs the called workflow with the parameters as inputs and reads its outputs', async () => {
+    server = await startRecordingServer([
+      { method: 'POST', path: '/tokens', reply: { status: 201, json: { token: 'tk1' } } },
+      { method: 'GET', path: '/accounts/a1', reply: { json: { plan: 'gold' } } },
+    ]);
+    const result = await run({ user: 'ann', account: 'a1' });
+    expect(result.status).toBe('completed');
+    expect(result.outputs).toEqual({ plan: 'gold' });
+    expect(sent()).toEqual([
+      {
+        method: 'POST',
+        url: '/tokens',
+        headers: { 'content-type': 'application/json' },
+        body: '{"user":"ann"}',
+      },
+      { method: 'GET', url: '/accounts/a1', headers: { 'x-token': 't=tk1' } },
+    ]);
+    expect(result.steps.map((step) => [step.workflowId, step.stepId, step.outcome])).toEqual([
+      [undefined, 'auth', 'success'],
+      ['login', 'token', 'success'],
+      [undefined, 'read', 'success'],
+    ]);
+  });
+
+  it('fails the run where the called workflow failed when the step has no failure action', async () => {
+    server = await startRecordingServer([
+      { method: 'POST', path: '/tokens', reply: { status: 401, json: { error: 'no' } } },
+    ]);
+    const result = await run({ user: 'ann', account: 'a1' });
+    expect(result.status).toBe('failed');
+    expect(result.failure).toMatchObject({
+      stepId: 'token',
+      workflowId: 'login',
+      statusCode: 401,
+      reason: 'criteria',
+    });
+    expect(result.outputs).toEqual({});
+    expect(server.requests.map((request) => `${request.method} ${request.url}`)).toEqual([
+      'POST /tokens',
+    ]);
+  });
+
+  it('fails the step, sending nothing, when the inputs break the called workflow’s schema', async () => {
+    server = await startRecordingServer([]);
+    const result = await run({ user: 'al', account: 'a1' });
+    expect(result.status).toBe('failed');
+    expect(result.failure).toMatchObject({
+      stepId: 'auth',
+      statusCode: null,
+      reason: 'evaluation',
+    });
+    expect(result.failure?.workflowId).toBeUndefined();
+    expect(server.requests).toEqual([]);
+  });
+});
