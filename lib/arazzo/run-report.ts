@@ -118,3 +118,12 @@ export const giveUpRun = (
     ...(cause.retryAfterMs === undefined ? {} : { retryAfterMs: cause.retryAfterMs }),
   });
 };
+
+/**
+ * Marks the run stopped with the failure of `result` (the step budget, the deadline or the signal, a refused send,
+ * the call depth): every frame above passes it up without consulting its failure actions (docs/arazzo.md §17).
+ */
+export const stopRun = (frame: Frame, result: RunResult): RunResult => {
+  frame.run.stopped ??= result.failure;
+  return result;
+};
