@@ -200,6 +200,7 @@ describe('workflows of arazzo-type sources in a prepared document', () => {
     const source = {
       ...(compiled.workflows[1] as CompiledWorkflow),
       key: '$sourceDescriptions.s.w',
+      local: false,
     };
     const withSource = { ...compiled, workflows: [...compiled.workflows, source] };
     const broken = {

@@ -7,7 +7,7 @@ import { createPlainSend } from '../../../../tools/arazzo/commands/plain-send.ts
 import { keySourcesOf } from '../../../../tools/arazzo/commands/run-send.ts';
 
 const documentWithServers = (servers: Record<string, readonly string[]>): CompiledDocument => ({
-  format: 'arazzo-compiled/3',
+  format: 'arazzo-compiled/4',
   arazzo: '1.0.1',
   info: { title: 't', version: '1' },
   sources: Object.entries(servers).map(([name, list]) => ({
