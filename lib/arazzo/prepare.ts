@@ -50,7 +50,7 @@ const prepareWorkflow = (
 ): PreparedWorkflow => {
   const stepIndex = new Map(workflow.steps.map((step, index) => [step.stepId, index]));
   const workflowKeys = new Set(compiled.workflows.map((each) => each.key));
-  const names = declaredNamesOf(workflow);
+  const names = declaredNamesOf(workflow, compiled.workflows);
   const steps = workflow.steps.map((step, s) =>
     prepareStep(
       compiled,

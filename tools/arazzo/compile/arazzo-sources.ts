@@ -14,7 +14,7 @@ import {
   type CompiledWorkflow,
   SOURCE_PREFIX,
 } from '../../../lib/arazzo/compiled-document.ts';
-import { isRecord } from '../../../lib/arazzo/is-record.ts';
+import { inputNamesOf } from '../../../lib/arazzo/declared-names.ts';
 import type { DocumentIssue } from '../schema-validation.ts';
 import { at } from './document-values.ts';
 import type { WorkflowInfo } from './scope.ts';
@@ -61,13 +61,10 @@ const renamerFor = (name: string) => {
   return { workflow, source: (inner: string) => `${name}/${inner}` };
 };
 
-const infoOf = (workflow: CompiledWorkflow): WorkflowInfo => {
-  const properties = isRecord(workflow.inputs) ? workflow.inputs['properties'] : undefined;
-  return {
-    inputNames: isRecord(properties) ? new Set(Object.keys(properties)) : undefined,
-    outputNames: new Set(Object.keys(workflow.outputs)),
-  };
-};
+const infoOf = (workflow: CompiledWorkflow): WorkflowInfo => ({
+  inputNames: inputNamesOf(workflow.inputs),
+  outputNames: new Set(Object.keys(workflow.outputs)),
+});
 
 /** The compiled document of the arazzo-type source `name`, renamed into the outer document's space. */
 const embedOne = (name: string, compiled: CompiledDocument): EmbeddedSources => {

@@ -1,5 +1,6 @@
 /** One workflow: its inputs schema, the context its expressions are checked against, its steps and outputs. */
 import type { CompiledStep, CompiledWorkflow } from '../../../lib/arazzo/compiled-document.ts';
+import { inputNamesOf } from '../../../lib/arazzo/declared-names.ts';
 import type { JsonSchema } from '../../../lib/arazzo/input-schema.ts';
 import { isRecord } from '../../../lib/arazzo/is-record.ts';
 import { compileActions } from './actions.ts';
@@ -27,8 +28,7 @@ const compileInputs = (
           componentSection(scope.components, 'inputs'),
           scope.issues,
         ) as JsonSchema);
-  const properties = isRecord(schema) ? schema['properties'] : undefined;
-  const names = isRecord(properties) ? new Set(Object.keys(properties)) : undefined;
+  const names = inputNamesOf(schema);
   for (const name of names ?? []) {
     checkName(name, 'input', at(pointer, 'inputs', 'properties', name), scope.issues);
   }
