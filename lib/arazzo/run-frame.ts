@@ -7,7 +7,13 @@
 import { ArazzoDocumentError } from './errors.ts';
 import type { PreparedWorkflow } from './prepare.ts';
 import { executeStep } from './run-loop.ts';
-import { classifyStepFailure, failRun, finishRun, stopRun } from './run-report.ts';
+import {
+  classifyStepFailure,
+  failRun,
+  finishRun,
+  redactEarlierEntries,
+  stopRun,
+} from './run-report.ts';
 import type { RunResult } from './run-result.ts';
 import {
   createFrame,
@@ -148,5 +154,7 @@ export const runWorkflow = async (
   options: { readonly signal?: AbortSignal; readonly deadline?: number },
 ): Promise<RunResult> => {
   const run = createRunState(settings, FLOW, workflows, { key: workflow.key, inputs }, options);
-  return runFrame(createFrame(run, workflow, inputs, 0));
+  const result = await runFrame(createFrame(run, workflow, inputs, 0));
+  redactEarlierEntries(run);
+  return result;
 };

@@ -127,3 +127,17 @@ export const stopRun = (frame: Frame, result: RunResult): RunResult => {
   frame.run.stopped ??= result.failure;
   return result;
 };
+
+/**
+ * Redacts the trace and the handled failures once more when the run ends: a value that became secret in a later
+ * frame (a called workflow's `format: password` input, a sensitive header sent later) may sit in earlier entries.
+ */
+export const redactEarlierEntries = (run: RunState): void => {
+  if (run.runSecrets.size === 0) return;
+  run.trace.forEach((entry, index) => {
+    run.trace[index] = { ...entry, path: redactRun(run, entry.path) };
+  });
+  run.handledFailures.forEach((failure, index) => {
+    run.handledFailures[index] = { ...failure, message: redactRun(run, failure.message) };
+  });
+};
