@@ -98,14 +98,14 @@ const enter = (frame: Frame, transfer: Transfer): Frame | RunResult => {
  * workflow keeps, in `$workflows`, the values of its latest execution. The first one's result is the chain's.
  */
 const concludeChain = (chain: readonly Frame[], last: RunResult, lastKey: string): RunResult => {
-  const { completed } = chain[0]?.run ?? { completed: undefined };
   const latest = new Set([lastKey]);
   let result = last;
   for (const frame of [...chain].reverse()) {
+    const { completed } = frame.run;
     const key = frame.workflow.key;
-    const kept = latest.has(key) ? completed?.get(key) : undefined;
+    const kept = latest.has(key) ? completed.get(key) : undefined;
     result = finishRun(frame, last.status, last.failure, last.endAction);
-    if (kept !== undefined) completed?.set(key, kept);
+    if (kept !== undefined) completed.set(key, kept);
     latest.add(key);
   }
   return result;

@@ -160,3 +160,35 @@ describe('a retry whose target fails', () => {
     ]);
   });
 });
+
+describe('a workflow that cannot start with the current inputs', () => {
+  const strict = {
+    workflowId: 'strict',
+    inputs: { type: 'object', required: ['must'], properties: { must: { type: 'string' } } },
+    steps: [getItem('s', 'strict')],
+  };
+  const main = (action: Record<string, unknown>) => ({
+    workflowId: 'main',
+    steps: [
+      getItem('first', 'first', { onFailure: [action], outputs: { id: '$response.body#/id' } }),
+    ],
+    outputs: { seen: '$steps.first.outputs.id' },
+  });
+
+  it.each([
+    ['a goto', { name: 'away', type: 'goto', workflowId: 'strict' }, 'goto:strict'],
+    ['a retry', { name: 'again', type: 'retry', workflowId: 'strict' }, 'failure'],
+  ])('fails the run at the step for %s, sending nothing of it', async (_name, action, outcome) => {
+    // Prepare
+    const http = routedSend({ '/api/items/first': [{ status: 404 }] });
+    const { runner } = runnerOf([strict, main(action)], http.send);
+    // Act
+    const result = await runner.run('main', {});
+    // Assess
+    expect(result.status).toBe('failed');
+    expect(result.failure).toMatchObject({ stepId: 'first', reason: 'evaluation' });
+    expect(result.failure?.message).toContain('workflow "strict": inputs/must: is required');
+    expect(result.steps.map((step) => [step.stepId, step.outcome])).toEqual([['first', outcome]]);
+    expect(http.paths()).toEqual(['/api/items/first']);
+  });
+});
