@@ -8,9 +8,16 @@ import { criteriaPass } from './criteria.ts';
 import type { ExpressionScope, ResponseView } from './expression.ts';
 import { type FailureReason, type HttpResponse, isSendRefusal } from './http-port.ts';
 import type { PreparedOperationStep } from './prepare.ts';
-import { failRun, giveUpRun, stopRun } from './run-report.ts';
+import { failRun, giveUpRun } from './run-report.ts';
 import type { RunFailure, RunResult, StepRecord } from './run-result.ts';
-import { type AttemptFailure, type Frame, frameScope, nestedKey, serverOf } from './run-state.ts';
+import {
+  type AttemptFailure,
+  type Frame,
+  frameScope,
+  nestedKey,
+  serverOf,
+  stopRun,
+} from './run-state.ts';
 import { isTransient } from './select-action.ts';
 
 export type Attempt = {

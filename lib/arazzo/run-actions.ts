@@ -5,13 +5,7 @@
 import type { Attempt } from './attempt.ts';
 import type { FailureReason } from './http-port.ts';
 import type { PreparedAction, PreparedStep } from './prepare.ts';
-import {
-  classifyStepFailure,
-  type FailureExtra,
-  failRun,
-  finishRun,
-  stopRun,
-} from './run-report.ts';
+import { classifyStepFailure, type FailureExtra, failRun, finishRun } from './run-report.ts';
 import type { RunFailure, RunResult, StepOutcome, StepRecord } from './run-result.ts';
 import {
   type Frame,
@@ -19,6 +13,7 @@ import {
   nestedKey,
   redactRun,
   serverOf,
+  stopRun,
   type Transfer,
 } from './run-state.ts';
 import { failureGotoBackoffMs, isTransient } from './select-action.ts';

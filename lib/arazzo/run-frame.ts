@@ -7,13 +7,7 @@
 import { ArazzoDocumentError } from './errors.ts';
 import type { PreparedWorkflow } from './prepare.ts';
 import { executeStep } from './run-loop.ts';
-import {
-  classifyStepFailure,
-  failRun,
-  finishRun,
-  redactEarlierEntries,
-  stopRun,
-} from './run-report.ts';
+import { classifyStepFailure, failRun, finishRun } from './run-report.ts';
 import type { RunResult } from './run-result.ts';
 import {
   createFrame,
@@ -22,7 +16,9 @@ import {
   type Frame,
   type FrameEnd,
   type RunnerSettings,
+  redactEarlierEntries,
   type Started,
+  stopRun,
   type Transfer,
 } from './run-state.ts';
 

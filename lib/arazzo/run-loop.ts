@@ -15,9 +15,9 @@ import {
   type Next,
   transfer,
 } from './run-actions.ts';
-import { type FailureExtra, failRun, finishRun, giveUpRun, stopRun } from './run-report.ts';
+import { type FailureExtra, failRun, finishRun, giveUpRun } from './run-report.ts';
 import type { RunResult, StepRecord } from './run-result.ts';
-import { type Frame, type FrameEnd, nestedKey } from './run-state.ts';
+import { type Frame, type FrameEnd, nestedKey, stopRun } from './run-state.ts';
 import { chooseFailureAction, firstMatching } from './select-action.ts';
 import { performWorkflowAttempt } from './workflow-attempt.ts';
 

@@ -216,3 +216,26 @@ export const serverOf = (settings: RunnerSettings, step: PreparedOperationStep):
   }
   return server;
 };
+
+/**
+ * Marks the run stopped with the failure of `result` (the step budget, the deadline or the signal, a refused send,
+ * the call depth): every frame above passes it up without consulting its failure actions (docs/arazzo.md §17).
+ */
+export const stopRun = (frame: Frame, result: RunResult): RunResult => {
+  frame.run.stopped ??= result.failure;
+  return result;
+};
+
+/**
+ * Redacts the trace and the handled failures once more when the run ends: a value that became secret in a later
+ * frame (a called workflow's `format: password` input, a sensitive header sent later) may sit in earlier entries.
+ */
+export const redactEarlierEntries = (run: RunState): void => {
+  if (run.runSecrets.size === 0) return;
+  run.trace.forEach((entry, index) => {
+    run.trace[index] = { ...entry, path: redactRun(run, entry.path) };
+  });
+  run.handledFailures.forEach((failure, index) => {
+    run.handledFailures[index] = { ...failure, message: redactRun(run, failure.message) };
+  });
+};

@@ -6,9 +6,9 @@ import { type AttemptResult, noAnswer } from './attempt.ts';
 import { criteriaPass } from './criteria.ts';
 import type { ExpressionScope } from './expression.ts';
 import type { PreparedWorkflowStep } from './prepare.ts';
-import { failRun, finishRun, stopRun } from './run-report.ts';
+import { failRun, finishRun } from './run-report.ts';
 import type { StepRecord } from './run-result.ts';
-import { type Frame, frameScope } from './run-state.ts';
+import { type Frame, frameScope, stopRun } from './run-state.ts';
 import { evaluatePlan } from './value-plan.ts';
 
 /** The called workflow's inputs; absent values are left out, as in payloads (docs/arazzo.md §4). */
