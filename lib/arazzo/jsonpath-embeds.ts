@@ -8,8 +8,12 @@
 import parse from 'jsonpath-rfc9535/parser';
 import { isRecord } from './is-record.ts';
 
-/** Where a marked value landed: the pattern of match()/search(), another literal, or elsewhere (a name). */
-export type Landing = 'pattern' | 'literal' | 'other';
+/**
+ * Where a marked value landed: the pattern of match()/search() (`patternSyntax` when inside a character class, right
+ * after a backslash or inside braces, where even escaped text is read as pattern syntax), another literal, or
+ * elsewhere (a name).
+ */
+export type Landing = 'pattern' | 'patternSyntax' | 'literal' | 'other';
 
 /** A private-use character: valid unescaped in an RFC 9535 string, and not written in real queries. */
 const MARK = '\uE000';
@@ -43,6 +47,25 @@ const collectLiterals = (node: unknown, pattern: boolean, found: StringLiteral[]
 };
 
 /**
+ * Whether `at` in an I-Regexp pattern lies outside any escape, character class and braces (`{2,3}`, `\p{L}`): the
+ * only place where an escaped value is plain text. Values before `at` are placeholders here: escaped, they leave the
+ * context as it was.
+ */
+const atTopLevel = (pattern: string, at: number): boolean => {
+  let escaped = false;
+  let inClass = false;
+  let inBraces = false;
+  for (const c of pattern.slice(0, at)) {
+    if (escaped) escaped = false;
+    else if (c === '\\') escaped = true;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '{' || c === '}') inBraces = c === '{';
+  }
+  return !escaped && !inClass && !inBraces;
+};
+
+/**
  * Where `marker` lands in `probe`: inside quotes, in the string literal containing it; outside, as a literal equal
  * to it. Undefined when the probe does not parse.
  */
@@ -57,5 +80,6 @@ export const landingOf = (probe: string, marker: string, quoted: boolean): Landi
   collectLiterals(query, false, found);
   const hit = found.find(({ value }) => (quoted ? value.includes(marker) : value === marker));
   if (hit === undefined) return 'other';
-  return hit.pattern ? 'pattern' : 'literal';
+  if (!hit.pattern) return 'literal';
+  return !quoted || atTopLevel(hit.value, hit.value.indexOf(marker)) ? 'pattern' : 'patternSyntax';
 };

@@ -63,10 +63,26 @@ const syntaxProblem = (probe: string): string | undefined => {
   }
 };
 
+const misplacedError = (outside: string[], inSyntax: string[]): string | undefined => {
+  const errors = [
+    ...(outside.length === 0
+      ? []
+      : [
+          `${outside.join(', ')} outside quotes must be a comparison operand or a function argument, where RFC 9535 allows a literal (a member name is written quoted: $['{$...}'])`,
+        ]),
+    ...(inSyntax.length === 0
+      ? []
+      : [
+          `${inSyntax.join(', ')} in a match()/search() pattern must stand outside character classes, escapes and braces, where its text would be read as pattern syntax`,
+        ]),
+  ];
+  return errors.length === 0 ? undefined : errors.join('; ');
+};
+
 /**
  * Checks a parsed condition template as a query (build time, and again when a compiled document is prepared) and
- * splits it into parts: the query must parse with placeholders, and every value outside quotes must stand where a
- * literal may (docs/arazzo.md §5.4).
+ * splits it into parts: the query must parse with placeholders, every value outside quotes must stand where a
+ * literal may, and a value in a match()/search() pattern where its escaped text is plain text (docs/arazzo.md §5.4).
  */
 export const jsonPathQueryOf = (
   template: readonly TemplatePart[],
@@ -74,7 +90,8 @@ export const jsonPathQueryOf = (
   const quotes = quotesOfParts(template, `"'`);
   const problem = syntaxProblem(probeOf(template, quotes));
   if (problem !== undefined) return { ok: false, error: problem };
-  const misplaced: string[] = [];
+  const outside: string[] = [];
+  const inSyntax: string[] = [];
   let index = -1;
   const parts = template.map((part) => {
     if (typeof part === 'string') return part;
@@ -86,15 +103,13 @@ export const jsonPathQueryOf = (
       quote !== undefined,
     );
     if (quote === undefined && landing !== 'literal' && landing !== 'pattern') {
-      misplaced.push(`{${part.text}}`);
+      outside.push(`{${part.text}}`);
     }
+    if (landing === 'patternSyntax') inSyntax.push(`{${part.text}}`);
     return { expression: part, quote, pattern: landing === 'pattern' };
   });
-  if (misplaced.length === 0) return { ok: true, parts };
-  return {
-    ok: false,
-    error: `${misplaced.join(', ')} outside quotes must be a comparison operand or a function argument, where RFC 9535 allows a literal (a member name is written quoted: $['{$...}'])`,
-  };
+  const error = misplacedError(outside, inSyntax);
+  return error === undefined ? { ok: true, parts } : { ok: false, error };
 };
 
 /** An embedded value as query text; in a match()/search() pattern escaped to match only itself. */

@@ -214,6 +214,29 @@ describe('jsonpath criteria: a value in a match() or search() pattern matches on
     expect(results).toEqual(['completed', 'failed:criteria', 'failed:criteria']);
   });
 
+  it.each([
+    ['in a character class', '$[?match(@.name, "[{$inputs.status}]")]'],
+    ['right after a backslash', '$[?search(@.name, "\\\\{$inputs.status}")]'],
+    ['inside quantifier braces', '$[?match(@.name, "a{{$inputs.status}}")]'],
+    ['inside \\p{...}', "$[?match(@.name, '\\\\p{{$inputs.status}}')]"],
+  ])('refuses at build time a value %s of a pattern, naming it', (_where, condition) => {
+    // Act
+    const issues = issuesOf(documentWith(workflowWith(jsonpath(condition))));
+    // Assess
+    expect(issues).toEqual([
+      '/workflows/0/steps/0/successCriteria/0/condition: {$inputs.status} in a match()/search() pattern must stand outside character classes, escapes and braces, where its text would be read as pattern syntax',
+    ]);
+  });
+
+  it('accepts a value after a closed class, escape and braces', () => {
+    // Act
+    const issues = issuesOf(
+      documentWith(workflowWith(jsonpath('$[?match(@.name, "[a-z]{2}\\\\.{$inputs.status}")]'))),
+    );
+    // Assess
+    expect(issues).toEqual([]);
+  });
+
   it('leaves a value in the first argument (the text matched) unescaped', async () => {
     // Act
     const result = await outcome(
