@@ -63,19 +63,19 @@ const syntaxProblem = (probe: string): string | undefined => {
   }
 };
 
+/** One message per kind of misplaced value, each naming the values; undefined when none is misplaced. */
 const misplacedError = (outside: string[], inSyntax: string[]): string | undefined => {
-  const errors = [
-    ...(outside.length === 0
-      ? []
-      : [
-          `${outside.join(', ')} outside quotes must be a comparison operand or a function argument, where RFC 9535 allows a literal (a member name is written quoted: $['{$...}'])`,
-        ]),
-    ...(inSyntax.length === 0
-      ? []
-      : [
-          `${inSyntax.join(', ')} in a match()/search() pattern must stand outside character classes, escapes and braces, where its text would be read as pattern syntax`,
-        ]),
-  ];
+  const errors: string[] = [];
+  if (outside.length > 0) {
+    errors.push(
+      `${outside.join(', ')} outside quotes must be a comparison operand or a function argument, where RFC 9535 allows a literal (a member name is written quoted: $['{$...}'])`,
+    );
+  }
+  if (inSyntax.length > 0) {
+    errors.push(
+      `${inSyntax.join(', ')} in a match()/search() pattern must stand outside character classes, escapes and braces, where its text would be read as pattern syntax`,
+    );
+  }
   return errors.length === 0 ? undefined : errors.join('; ');
 };
 
