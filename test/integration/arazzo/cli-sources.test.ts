@@ -159,17 +159,17 @@ describe('arazzo run with more than one source', () => {
     [
       'a --server for an unknown source',
       ['--server', 'vets=http://127.0.0.1:9'],
-      /--server names no source description: vets/,
+      /servers\.vets \(--server vets=<url>\): the document has no source description "vets"/,
     ],
     [
       'a --server that is not http(s)',
       ['--server', 'pets=ftp://127.0.0.1'],
-      /--server "ftp:\/\/127.0.0.1" is not an http\(s\) URL/,
+      /Runner server for source "pets" must use http or https/,
     ],
     [
       'an --api-key-source for an unknown source',
       ['--api-key-source', 'vets'],
-      /--api-key-source names no source description: vets/,
+      /--api-key-source vets: the document has no source description "vets"/,
     ],
     [
       'a --max-steps that is not a positive integer',
