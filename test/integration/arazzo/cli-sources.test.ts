@@ -14,7 +14,10 @@ const KEYS = 'test/fixtures/arazzo/key-sources/key-sources.arazzo.yaml';
 const API_KEY = 'cli-sources-key-5150';
 const exec = promisify(execFile);
 
-/** Runs `npm run arazzo` (the CLI as a process); `env` replaces AMBERFLO_API_KEY (absent unless given). */
+/**
+ * Runs `tools/arazzo/cli.ts` from source as a process (what `npm run arazzo` runs, minus the prebuilt bundle, whose
+ * own runs are in cli-bundle.test.ts); `env` replaces AMBERFLO_API_KEY (absent unless given).
+ */
 const cli = async (args: readonly string[], env: Record<string, string> = {}) => {
   const { AMBERFLO_API_KEY: _unset, ...inherited } = process.env;
   try {
