@@ -29,3 +29,7 @@ export class ArazzoDocumentError extends Error {
     this.issues = issues;
   }
 }
+
+/** A thrown value's message, cut to 200 characters for an issue line. The interpreter's one copy of this. */
+export const errorText = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).slice(0, 200);

@@ -75,6 +75,11 @@ export type StepFailure = {
   readonly error?: unknown;
   /** For `response-schema`: where the body breaks the documented schema (never the body's values). */
   readonly issues?: readonly string[];
+  /**
+   * The source description of the failing step's operation (`HttpRequest.source`), so a caller running several APIs
+   * can word each one's failures; absent when the failure is no operation step's (a workflow step, the run itself).
+   */
+  readonly source?: string;
 };
 
 /**

@@ -3,7 +3,7 @@ import type { CompiledCriterion } from './compiled-document.ts';
 import { parseCondition, parseOperand } from './condition.ts';
 import type { DeclaredNames } from './declared-names.ts';
 import { type Expression, parseTemplate } from './expression.ts';
-import { checkJsonPathQuery, jsonPathPartsOf } from './jsonpath.ts';
+import { jsonPathQueryOf } from './jsonpath.ts';
 import type { PreparedCriterion } from './prepared-document.ts';
 
 /** The expression a regex or JSONPath criterion applies to; undefined (with an issue) when it does not parse. */
@@ -30,13 +30,12 @@ const prepareJsonPath = (
     issues.push(`${where}/condition: ${template.error}`);
     return undefined;
   }
-  const parts = template === undefined ? [criterion.condition] : jsonPathPartsOf(template.parts);
-  const problem = checkJsonPathQuery(parts);
-  if (problem !== undefined) {
-    issues.push(`${where}/condition: ${problem}`);
+  const query = jsonPathQueryOf(template?.parts ?? [criterion.condition]);
+  if (!query.ok) {
+    issues.push(`${where}/condition: ${query.error}`);
     return undefined;
   }
-  return { kind: 'jsonpath', parts, context, source: criterion.condition };
+  return { kind: 'jsonpath', parts: query.parts, context, source: criterion.condition };
 };
 
 const prepareRegex = (

@@ -59,3 +59,11 @@ export const escapeInQuotes = (text: string, quote: '"' | "'"): string => {
   }
   return result;
 };
+
+/**
+ * `text` as a pattern that matches exactly that text, read as I-Regexp (RFC 9485) and as the ECMAScript pattern
+ * `jsonpath-rfc9535` turns it into (docs/arazzo.md §5.4). Each metacharacter is escaped with a backslash; `$` is
+ * plain text in I-Regexp but an anchor in ECMAScript, and `\$` is not I-Regexp, so it is written as the class `[$]`.
+ */
+export const escapeIRegexp = (text: string): string =>
+  text.replace(/[\\.[\]()*+?{}|^$]/g, (c) => (c === '$' ? '[$]' : `\\${c}`));

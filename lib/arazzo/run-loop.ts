@@ -15,7 +15,7 @@ import {
   type Next,
   transfer,
 } from './run-actions.ts';
-import { type FailureExtra, failRun, finishRun, giveUpRun } from './run-report.ts';
+import { type FailureExtra, failRun, finishRun, giveUpRun, sourceOf } from './run-report.ts';
 import type { RunResult, StepRecord } from './run-result.ts';
 import { type Frame, type FrameEnd, nestedKey, stopRun } from './run-state.ts';
 import { chooseFailureAction, firstMatching } from './select-action.ts';
@@ -70,7 +70,14 @@ const onFailure = async (execution: Execution, attempt: Attempt): Promise<Next> 
   if (innerFailure === undefined) {
     const { issues: _issues, ...cause } = extra;
     const statusCode = response.statusCode;
-    run.lastFailure = { stepId: step.stepId, ...nestedKey(frame), reason, statusCode, ...cause };
+    run.lastFailure = {
+      stepId: step.stepId,
+      ...nestedKey(frame),
+      ...sourceOf(step),
+      reason,
+      statusCode,
+      ...cause,
+    };
   }
   const actions = execution.detour
     ? step.onFailure.filter((action) => action.type === 'retry')

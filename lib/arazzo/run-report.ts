@@ -4,6 +4,7 @@
  */
 import { evaluateExpression } from './expression.ts';
 import type { FailureReason } from './http-port.ts';
+import type { PreparedStep } from './prepare.ts';
 import type { EndAction, RunFailure, RunResult } from './run-result.ts';
 import {
   type AttemptFailure,
@@ -56,17 +57,29 @@ export const finishRun = (
 type Classifiable = FailureExtra & {
   readonly reason: FailureReason;
   readonly statusCode: number | null;
+  readonly source?: string | undefined;
+};
+
+/** The source of an operation step, for `StepFailure.source`; nothing for a workflow step. */
+export const sourceOf = (step: PreparedStep): { source?: string } =>
+  step.kind === 'operation' ? { source: step.source } : {};
+
+/** The source of the frame's step `stepId`, when it is an operation step. */
+const sourceOfStep = (frame: Frame, stepId: string): string | undefined => {
+  const step = frame.workflow.steps.find((each) => each.stepId === stepId);
+  return step?.kind === 'operation' ? step.source : undefined;
 };
 
 /** Asks the injected classifier, showing it the body only with the run's secrets removed. */
 const classify = (run: RunState, failure: Classifiable): { code: string; message: string } => {
-  const { reason, statusCode, bodyText, error, issues } = failure;
+  const { reason, statusCode, bodyText, error, issues, source } = failure;
   const classified = run.settings.classify({
     reason,
     statusCode,
     ...(bodyText === undefined ? {} : { bodyText: redactRun(run, bodyText) }),
     ...(error === undefined ? {} : { error }),
     ...(issues === undefined ? {} : { issues }),
+    ...(source === undefined ? {} : { source }),
   });
   return { code: classified.code, message: redactRun(run, classified.message) };
 };
@@ -82,7 +95,7 @@ export const classifyStepFailure = (
   ...nestedKey(frame),
   statusCode,
   reason,
-  ...classify(frame.run, { ...extra, reason, statusCode }),
+  ...classify(frame.run, { ...extra, reason, statusCode, source: sourceOfStep(frame, stepId) }),
   ...(extra.retryAfterMs === undefined ? {} : { retryAfterMs: extra.retryAfterMs }),
 });
 
@@ -107,6 +120,7 @@ export const giveUpRun = (
   last: AttemptFailure | undefined,
 ): RunResult => {
   const cause = last ?? fallback;
+  const source = last === undefined ? sourceOfStep(frame, fallback.stepId) : last.source;
   // The cause may be a step of another workflow of the run: it names its own.
   const where = last === undefined ? nestedKey(frame).workflowId : last.workflowId;
   return finishRun(frame, 'failed', {
@@ -114,7 +128,7 @@ export const giveUpRun = (
     ...(where === undefined ? {} : { workflowId: where }),
     statusCode: cause.statusCode,
     reason: last === undefined ? fallback.reason : reason,
-    ...classify(frame.run, cause),
+    ...classify(frame.run, { ...cause, source }),
     ...(cause.retryAfterMs === undefined ? {} : { retryAfterMs: cause.retryAfterMs }),
   });
 };

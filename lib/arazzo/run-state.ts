@@ -40,6 +40,8 @@ export type AttemptFailure = {
   readonly bodyText?: string;
   readonly error?: unknown;
   readonly retryAfterMs?: number;
+  /** The step's source description (`StepFailure.source`). */
+  readonly source?: string;
 };
 
 /** A workflow started in a new frame, or why it could not start (nothing of it ran). */

@@ -37,19 +37,36 @@ const configuredBase = (url: string, what: string): ServerBase => {
   );
 };
 
+/**
+ * Refuses names that are not source descriptions of the document (`what` says where they come from, `label` how an
+ * issue names each): the one home of this check, for the runner's servers and for callers' own per-source options.
+ */
+export const checkSourceNames = (
+  sources: readonly CompiledSource[],
+  given: readonly string[],
+  what: string,
+  label: (name: string) => string,
+): void => {
+  const names = sources.map((source) => source.name);
+  const unknown = given.filter((name) => !names.includes(name));
+  if (unknown.length === 0) return;
+  throw new ArazzoDocumentError(
+    `${what} name unknown sources: ${unknown.join(', ')}`,
+    unknown.map(
+      (name) =>
+        `${label(name)}: the document has no source description "${name}" (it has: ${names.join(', ')})`,
+    ),
+  );
+};
+
 /** The caller's servers, checked: `baseUrl` for every source without its own entry. */
 const configuredServers = (sources: readonly CompiledSource[], options: ServerOptions) => {
-  const names = sources.map((source) => source.name);
-  const unknown = Object.keys(options.servers ?? {}).filter((name) => !names.includes(name));
-  if (unknown.length > 0) {
-    throw new ArazzoDocumentError(
-      `Runner servers name unknown sources: ${unknown.join(', ')}`,
-      unknown.map(
-        (name) =>
-          `servers.${name}: the document has no source description "${name}" (it has: ${names.join(', ')})`,
-      ),
-    );
-  }
+  checkSourceNames(
+    sources,
+    Object.keys(options.servers ?? {}),
+    'Runner servers',
+    (name) => `servers.${name} (--server ${name}=<url>)`,
+  );
   const fallback =
     options.baseUrl === undefined ? undefined : configuredBase(options.baseUrl, 'Runner base URL');
   const byName = new Map<string, ServerBase>();

@@ -7,6 +7,7 @@
  *   a JSON literal (a string value quoted). The text around the expressions must be JSON, checked once.
  * - form: each value is form-encoded (`&`, `=` and spaces cannot start a new field).
  */
+import { errorText } from './errors.ts';
 import {
   type Expression,
   type ExpressionScope,
@@ -26,9 +27,6 @@ export type StringPayloadPlan = {
   readonly parts: readonly (string | Embed)[];
   readonly text: string;
 };
-
-const errorText = (error: unknown): string =>
-  (error instanceof Error ? error.message : String(error)).slice(0, 200);
 
 /**
  * Parses the JSON text with every embedded value replaced by a placeholder of its kind; undefined when it is JSON.

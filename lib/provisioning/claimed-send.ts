@@ -29,10 +29,20 @@ export type ClaimedSendOptions = {
   readonly scope: string;
   /** The configured base URL (its path prefix is stripped before matching an operation). */
   readonly baseUrl: string;
-  /** The document's operations (`CompiledDocument.operations`), to name a write by its operationId. */
-  readonly operations: Readonly<Record<string, { readonly method: string; readonly path: string }>>;
+  /**
+   * The document's operations (`CompiledDocument.operations`), to name a write by its operationId: a key
+   * `<source>.<operationId>` of the operation's own source names `<operationId>`; any other key names itself.
+   */
+  readonly operations: Readonly<Record<string, ClaimedOperation>>;
   /** Secrets to scrub from Amberflo's words. */
   readonly secrets: () => readonly string[];
+};
+
+/** What the claiming send needs of an operation: its route, and its source to read the key's operationId. */
+export type ClaimedOperation = {
+  readonly source?: string;
+  readonly method: string;
+  readonly path: string;
 };
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -67,11 +77,14 @@ export const fingerprintOf = (body: string | undefined): string =>
 
 /**
  * The operationId in an operation key (`amberflo.createCustomer` → `createCustomer`): claims are stored under it, so
- * they stay the same whatever the source is named (a source name never contains `.`).
+ * they stay the same whatever the source is named. Only the operation's own `<source>.` prefix is removed: a key
+ * without it (`<source> <METHOD> <path>`, or a key given without a source) is kept whole.
  */
-const operationIdOf = (key: string): string => {
-  const qualified = /^[A-Za-z0-9_-]+\.(.+)$/s.exec(key);
-  return qualified?.[1] ?? key;
+export const operationIdOf = (key: string, operation: ClaimedOperation): string => {
+  const prefix = operation.source === undefined ? undefined : `${operation.source}.`;
+  return prefix !== undefined && key.startsWith(prefix) && key.length > prefix.length
+    ? key.slice(prefix.length)
+    : key;
 };
 
 const operationResolver = (options: ClaimedSendOptions) => {
@@ -80,7 +93,7 @@ const operationResolver = (options: ClaimedSendOptions) => {
   for (const [key, operation] of Object.entries(options.operations)) {
     byRoute.set(
       `${operation.method.toUpperCase()} ${basePath}${operation.path}`,
-      operationIdOf(key),
+      operationIdOf(key, operation),
     );
   }
   return (request: HttpRequest): string => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   caseFile,
+  caseIssues,
   type RecordingServer,
   type Reply,
   runCase,
@@ -96,5 +97,47 @@ describe('conformance: jsonpath criteria (RFC 9535; a non-empty node list passes
     expect(result.status).toBe('failed');
     expect(result.failure).toMatchObject({ stepId: 'stores', reason: 'criteria' });
     expect(requests).toEqual([{ method: 'GET', url: '/stores', headers: {} }]);
+  });
+});
+
+describe('conformance: values embedded in a jsonpath query', () => {
+  const byName = async (name: string, pets: readonly string[]) => {
+    server = await startRecordingServer([
+      {
+        method: 'GET',
+        path: '/pets',
+        reply: { json: { pets: pets.map((pet) => ({ name: pet })) } },
+      },
+    ]);
+    const result = await runCase({
+      document: caseFile('jsonpath-criteria', 'jsonpath-pattern.arazzo.yaml'),
+      workflowId: 'findByName',
+      inputs: { name },
+      runner: { baseUrl: server.url },
+    });
+    return result.status;
+  };
+
+  it.each([
+    ['.*', ['Rex', 'Tom 2'], 'failed'],
+    ['.*', ['.* 7'], 'completed'],
+    ['R.x', ['Rex'], 'failed'],
+    ['R.x', ['R.x 12'], 'completed'],
+  ])(
+    'reads %j in a match() pattern as that text only (pets %j: %s)',
+    async (name, pets, status) => {
+      expect(await byName(name, pets)).toBe(status);
+    },
+  );
+
+  it('refuses a value outside quotes where RFC 9535 allows no literal, at its pointer', async () => {
+    const issues = await caseIssues(
+      caseFile('jsonpath-criteria', 'jsonpath-misplaced.arazzo.yaml'),
+    );
+    expect(issues).toEqual([
+      expect.stringMatching(
+        /^\/workflows\/0\/steps\/0\/successCriteria\/0\/condition: \{\$inputs\.field\} outside quotes must be a comparison operand or a function argument/,
+      ),
+    ]);
   });
 });

@@ -1,30 +1,38 @@
 /**
  * Builds the prebuilt JavaScript that `npm run arazzo` and `npm run workflows:build` run (docs/arazzo.md §13): an
  * esbuild ESM bundle of `cli.ts` (one chunk per command), with the Arazzo JSON Schema validator precompiled as
- * Ajv's standalone code, in `node_modules/.cache/arazzo-cli/build-<hash>/`. `launch.mjs` imports this module only
- * when the bundle is missing or stale; `manifest.json` beside the builds names the current one and lists every
- * input with its mtime and size, which is how the launcher knows.
+ * Ajv's standalone code, in `<cache>/build-<hash>/`. `launch.mjs` imports this module only when the bundle is
+ * missing or stale; `manifest.json` beside the builds names the current one and lists every input with its mtime,
+ * size, ctime and content hash (`cli-cache.mjs`), which is how the launcher knows.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standalone from 'ajv/dist/standalone/index.js';
 import { build, type OutputFile, type Plugin } from 'esbuild';
+import {
+  type CliManifest,
+  contentHash,
+  DEFAULT_CACHE_DIR,
+  fileSystemNow,
+  type ManifestInput,
+  ROOT,
+  readManifest,
+  UNUSED_BUILD_MS,
+  writeAtomically,
+} from './cli-cache.mjs';
 import { ARAZZO_SCHEMA_OPTIONS, ARAZZO_SCHEMA_URL, readArazzoSchema } from './schema-validator.ts';
-
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const DEFAULT_CACHE_DIR = `${ROOT}node_modules/.cache/arazzo-cli/`;
-
-/** `[path relative to ROOT, mtimeMs, size]`; mtimeMs -1 marks an input that changed while it was bundled. */
-export type ManifestInput = readonly [string, number, number];
-export type CliManifest = {
-  readonly node: string;
-  readonly bundle: string;
-  readonly inputs: readonly ManifestInput[];
-};
 
 /** Ajv's standalone code for the schema, exported under the name `schema-validator.ts` exports. */
 const standaloneValidatorModule = (): string => {
@@ -71,21 +79,55 @@ const noImportMeta: Plugin = {
 const EXTRA_INPUTS = [
   fileURLToPath(ARAZZO_SCHEMA_URL).slice(ROOT.length),
   'tools/arazzo/cli-bundle.ts',
+  'tools/arazzo/cli-cache.mjs',
   'node_modules/ajv/package.json',
   'node_modules/esbuild/package.json',
 ];
 
-const statInput = (path: string, startedMs: number): ManifestInput => {
-  const stats = statSync(`${ROOT}${path}`);
-  // Changed while esbuild read it: record it as stale, so the next start builds again.
-  return [path, stats.mtimeMs >= startedMs ? -1 : stats.mtimeMs, stats.size];
+/**
+ * The `package.json` and `tsconfig.json` files in the directories from each input up to the root: esbuild reads
+ * them to resolve and load the inputs (`exports`, `type`, `sideEffects`, TypeScript options), but does not list them.
+ */
+const resolverInputs = (paths: readonly string[]): string[] => {
+  const visited = new Set<string>();
+  const found: string[] = [];
+  for (const path of paths) {
+    // Each directory is visited once, and `dirname` reaches `.` (the root) in as many steps as the path has.
+    for (let dir = dirname(path); !visited.has(dir); dir = dirname(dir)) {
+      visited.add(dir);
+      for (const name of ['package.json', 'tsconfig.json']) {
+        const file = dir === '.' ? name : `${dir}/${name}`;
+        if (existsSync(`${ROOT}${file}`)) found.push(file);
+      }
+    }
+  }
+  return found;
 };
 
-/** Writes atomically (temporary file, then rename), so a concurrent start never reads half a file. */
-const writeAtomically = (path: string, contents: string | Uint8Array): void => {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, contents);
-  renameSync(temporary, path);
+/**
+ * An input as the manifest records it. `startedMs` is the file system's time when the build began: an input whose
+ * ctime is not older changed while esbuild read it (or in the same clock tick), so it is recorded as stale and the
+ * next start builds again.
+ */
+const statInput = (path: string, startedMs: number): ManifestInput => {
+  const stats = statSync(`${ROOT}${path}`);
+  const mtimeMs = stats.ctimeMs >= startedMs ? -1 : stats.mtimeMs;
+  return [path, mtimeMs, stats.size, stats.ctimeMs, contentHash(`${ROOT}${path}`)];
+};
+
+/**
+ * Moves a written build into place. When another start built the same files first (the id is their hash), it may
+ * be running them: its copy stays if complete. An incomplete copy is replaced; any other failure is thrown.
+ */
+const moveIntoPlace = (temporary: string, target: string, names: readonly string[]): void => {
+  try {
+    renameSync(temporary, target);
+  } catch (error) {
+    if (!existsSync(target)) throw error;
+    if (names.every((name) => existsSync(`${target}/${name}`))) return;
+    rmSync(target, { recursive: true, force: true });
+    renameSync(temporary, target);
+  }
 };
 
 /** Writes one build's files into `<cacheDir><build id>/`, the id hashing all of them; returns the id. */
@@ -94,26 +136,36 @@ const writeBuild = (cacheDir: string, outdir: string, files: readonly OutputFile
   for (const file of files) hash.update(file.path).update(file.contents);
   const id = `build-${hash.digest('hex').slice(0, 16)}`;
   const temporary = `${cacheDir}${id}.${process.pid}.tmp/`;
-  for (const file of files) {
-    const path = `${temporary}${relative(outdir, file.path)}`;
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, file.contents);
-  }
+  const names = files.map((file) => relative(outdir, file.path));
   try {
-    renameSync(temporary, `${cacheDir}${id}`);
-  } catch {
-    // Another start built the same files first (the id is their hash), and may be running them: keep its copy.
+    files.forEach((file, index) => {
+      const path = `${temporary}${names[index]}`;
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, file.contents);
+    });
+    moveIntoPlace(temporary, `${cacheDir}${id}`, names);
+  } finally {
     rmSync(temporary, { recursive: true, force: true });
   }
   return id;
 };
 
-/** Removes earlier builds at least an hour old (a CLI started before the rebuild may still be loading one). */
+/** When a build was last used: its entry's mtime, which the launcher refreshes (`markUsed` in cli-cache.mjs). */
+const lastUsedMs = (build: string): number => {
+  const entry = statSync(`${build}/cli.mjs`, { throwIfNoEntry: false });
+  return Math.max(statSync(build).mtimeMs, entry?.mtimeMs ?? 0);
+};
+
+/**
+ * Removes the builds neither named by the manifest nor used within the hour: a CLI started before a rebuild may
+ * still be loading an earlier one.
+ */
 const removeOldBuilds = (cacheDir: string, keep: string): void => {
+  const named = readManifest(cacheDir)?.bundle.split('/')[0];
   for (const name of readdirSync(cacheDir)) {
-    if (!name.startsWith('build-') || name === keep) continue;
+    if (!name.startsWith('build-') || name === keep || name === named) continue;
     const path = `${cacheDir}${name}`;
-    if (Date.now() - statSync(path).mtimeMs > 3_600_000) {
+    if (Date.now() - lastUsedMs(path) > UNUSED_BUILD_MS) {
       rmSync(path, { recursive: true, force: true });
     }
   }
@@ -121,7 +173,8 @@ const removeOldBuilds = (cacheDir: string, keep: string): void => {
 
 /** Builds the bundle and its manifest into `cacheDir` (ending in `/`); returns the entry file's path. */
 export const buildCliBundle = async (cacheDir = DEFAULT_CACHE_DIR): Promise<string> => {
-  const startedMs = Date.now();
+  // Throws before the build when the cache cannot be written; the clock the inputs' ctimes are compared with.
+  const startedMs = fileSystemNow(cacheDir);
   const outdir = `${cacheDir}pending`;
   const result = await build({
     entryPoints: [`${ROOT}tools/arazzo/cli.ts`],
@@ -148,10 +201,10 @@ export const buildCliBundle = async (cacheDir = DEFAULT_CACHE_DIR): Promise<stri
     plugins: [precompiledSchema, noImportMeta],
     logLevel: 'silent',
   });
-  const inputs = [...Object.keys(result.metafile.inputs), ...EXTRA_INPUTS].map((path) =>
+  const read = [...Object.keys(result.metafile.inputs), ...EXTRA_INPUTS];
+  const inputs = [...new Set([...read, ...resolverInputs(read)])].map((path) =>
     statInput(path, startedMs),
   );
-  mkdirSync(cacheDir, { recursive: true });
   const id = writeBuild(cacheDir, outdir, result.outputFiles);
   const manifest: CliManifest = { node: process.version, bundle: `${id}/cli.mjs`, inputs };
   writeAtomically(`${cacheDir}manifest.json`, JSON.stringify(manifest));

@@ -46,7 +46,7 @@ const createProgram = (setExitCode: (code: number) => void): Command => {
     .option('--api-key-env <name>', 'environment variable holding the API key', 'AMBERFLO_API_KEY')
     .option(
       '--api-key-source <name>',
-      "also send the API key to this source's requests (Amberflo's sources, with an amberflo.io server, always get it)",
+      "also send the API key to this source's servers (Amberflo's sources get it on an amberflo.io server or the --server you give them)",
       collectName,
       [],
     )

@@ -14,7 +14,10 @@ const KEYS = 'test/fixtures/arazzo/key-sources/key-sources.arazzo.yaml';
 const API_KEY = 'cli-sources-key-5150';
 const exec = promisify(execFile);
 
-/** Runs `npm run arazzo` (the CLI as a process); `env` replaces AMBERFLO_API_KEY (absent unless given). */
+/**
+ * Runs `tools/arazzo/cli.ts` from source as a process (what `npm run arazzo` runs, minus the prebuilt bundle, whose
+ * own runs are in cli-bundle.test.ts); `env` replaces AMBERFLO_API_KEY (absent unless given).
+ */
 const cli = async (args: readonly string[], env: Record<string, string> = {}) => {
   const { AMBERFLO_API_KEY: _unset, ...inherited } = process.env;
   try {
@@ -159,17 +162,17 @@ describe('arazzo run with more than one source', () => {
     [
       'a --server for an unknown source',
       ['--server', 'vets=http://127.0.0.1:9'],
-      /--server names no source description: vets/,
+      /servers\.vets \(--server vets=<url>\): the document has no source description "vets"/,
     ],
     [
       'a --server that is not http(s)',
       ['--server', 'pets=ftp://127.0.0.1'],
-      /--server "ftp:\/\/127.0.0.1" is not an http\(s\) URL/,
+      /Runner server for source "pets" must use http or https/,
     ],
     [
       'an --api-key-source for an unknown source',
       ['--api-key-source', 'vets'],
-      /--api-key-source names no source description: vets/,
+      /--api-key-source vets: the document has no source description "vets"/,
     ],
     [
       'a --max-steps that is not a positive integer',

@@ -1,45 +1,18 @@
 /**
- * How `arazzo run` sends (docs/arazzo.md §12): each request by its source. The Amberflo API key goes only to the
- * sources that are Amberflo's (their OpenAPI description declares an `amberflo.io` server) and to those named with
- * `--api-key-source`, through the Amberflo HTTP layer; every other source gets exactly the document's request.
+ * How `arazzo run` sends (docs/arazzo.md §12): each request by its source and the key routes decided from the
+ * resolved servers (key-routes.ts). A request of a source to one of its keyed origins goes through the Amberflo HTTP
+ * layer built for that origin, which adds the API key; every other request gets exactly the document's request.
  */
 
 import type { AmberfloHttp } from '../../../lib/amberflo/http.ts';
 import { createAmberfloHttp, DEFAULT_MAX_RESPONSE_BYTES } from '../../../lib/amberflo/http.ts';
-import type { CompiledDocument, Send } from '../../../lib/arazzo/index.ts';
-import { UsageError } from './options.ts';
+import type { Send } from '../../../lib/arazzo/index.ts';
+import type { KeyRoutes } from './key-routes.ts';
 import { createPlainSend } from './plain-send.ts';
 
-const isAmberfloServer = (url: string): boolean => {
-  try {
-    return /(^|\.)amberflo\.io$/i.test(new URL(url).hostname);
-  } catch {
-    // A relative server names no host: it cannot be Amberflo's.
-    return false;
-  }
-};
-
-/** The sources that get the key: Amberflo's by their servers, and those named; an unknown name is a usage error. */
-export const keySourcesOf = (
-  compiled: CompiledDocument,
-  named: readonly string[],
-): ReadonlySet<string> => {
-  const names = compiled.sources.map((source) => source.name);
-  const unknown = named.filter((name) => !names.includes(name));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `--api-key-source names no source description: ${unknown.join(', ')} (the document has: ${names.join(', ')})`,
-    );
-  }
-  const amberflo = compiled.sources
-    .filter((source) => source.servers.some(isAmberfloServer))
-    .map((source) => source.name);
-  return new Set([...amberflo, ...named]);
-};
-
 export type RunSendOptions = {
-  readonly keySources: ReadonlySet<string>;
-  /** Called only when a request of a key source carries no `x-api-key` of its own. */
+  readonly keyRoutes: KeyRoutes;
+  /** Called only when a keyed request carries no `x-api-key` of its own. */
   readonly getApiKey: () => string;
   readonly timeoutMs: number;
 };
@@ -50,27 +23,43 @@ export type RunSend = {
   readonly knownSecrets: () => readonly string[];
 };
 
-/** A send that routes key sources through the Amberflo layer (one per origin) and the rest through the plain send. */
-export const createRunSend = (options: RunSendOptions): RunSend => {
+const originOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+};
+
+/** One Amberflo layer per keyed origin, built before anything is sent. */
+const layersOf = (options: RunSendOptions): ReadonlyMap<string, AmberfloHttp> => {
   const layers = new Map<string, AmberfloHttp>();
-  const plain = createPlainSend({ maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES });
-  const layerFor = (origin: string): AmberfloHttp => {
-    let layer = layers.get(origin);
-    if (layer === undefined) {
-      layer = createAmberfloHttp({
+  for (const origin of new Set([...options.keyRoutes.values()].flatMap((each) => [...each]))) {
+    layers.set(
+      origin,
+      createAmberfloHttp({
         baseUrl: origin,
         timeoutMs: options.timeoutMs,
         getApiKey: options.getApiKey,
-      });
-      layers.set(origin, layer);
-    }
-    return layer;
+      }),
+    );
+  }
+  return layers;
+};
+
+/** A send that routes keyed requests through their origin's Amberflo layer and the rest through the plain send. */
+export const createRunSend = (options: RunSendOptions): RunSend => {
+  const layers = layersOf(options);
+  const plain = createPlainSend({ maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES });
+  // The URL only selects among the layers the routes allow for this source; it never creates one.
+  const layerFor = (source: string, url: string): AmberfloHttp | undefined => {
+    const origin = originOf(url);
+    const allowed = origin !== undefined && options.keyRoutes.get(source)?.has(origin) === true;
+    return allowed ? layers.get(origin) : undefined;
   };
   return {
     send: async (request, sendOptions) =>
-      options.keySources.has(request.source)
-        ? layerFor(new URL(request.url).origin).send(request, sendOptions)
-        : plain(request, sendOptions),
+      (layerFor(request.source, request.url)?.send ?? plain)(request, sendOptions),
     knownSecrets: () => [...layers.values()].flatMap((layer) => layer.knownSecrets()),
   };
 };

@@ -1,16 +1,17 @@
 /**
  * `arazzo run <file>`: compiles the document and runs one workflow, each source against its server (`--server
  * <source>=<url>`, else a bare `--server <url>`, else the servers its OpenAPI description declares), printing the
- * RunResult; exit 0 completed or ended, 1 failed, 2 invalid.
+ * RunResult; exit 0 completed or ended, 1 failed, 2 invalid. The API key goes only where key-routes.ts allows.
  */
 import { createWorkflowFailureClassifier } from '../../../lib/amberflo/classify.ts';
-import { checkHttpBaseUrl } from '../../../lib/arazzo/base-url.ts';
 import { type CompiledDocument, createWorkflowRunner } from '../../../lib/arazzo/index.ts';
 import { ConfigError } from '../../../lib/errors.ts';
 import { compileArazzoFile, formatIssue } from '../compile.ts';
+import { classifyBySource, createGenericClassifier } from './classify-by-source.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
-import { parsePositiveInteger, readInputs, type ServerFlags, UsageError } from './options.ts';
-import { createRunSend, keySourcesOf } from './run-send.ts';
+import { amberfloSourcesOf, keyRoutesOf } from './key-routes.ts';
+import { parsePositiveInteger, readInputs, type ServerFlags } from './options.ts';
+import { createRunSend } from './run-send.ts';
 
 export type RunOptions = {
   readonly workflow: string;
@@ -23,24 +24,6 @@ export type RunOptions = {
   readonly maxSteps: string;
 };
 
-/** The `--server` flags, checked against the document: http(s) URLs, for sources it has. */
-const checkServers = (compiled: CompiledDocument, flags: ServerFlags): void => {
-  const names = compiled.sources.map((source) => source.name);
-  const unknown = Object.keys(flags.bySource).filter((name) => !names.includes(name));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `--server names no source description: ${unknown.join(', ')} (the document has: ${names.join(', ')})`,
-    );
-  }
-  const urls = [
-    ...Object.values(flags.bySource),
-    ...(flags.fallback === undefined ? [] : [flags.fallback]),
-  ];
-  for (const url of urls) {
-    if (!checkHttpBaseUrl(url).ok) throw new UsageError(`--server "${url}" is not an http(s) URL`);
-  }
-};
-
 /** Reads the key when a request of a key source needs it: a document that needs none runs without it. */
 const apiKeyReader = (options: RunOptions, apiKey: string | undefined) => (): string => {
   if (apiKey === undefined || apiKey === '') {
@@ -49,6 +32,23 @@ const apiKeyReader = (options: RunOptions, apiKey: string | undefined) => (): st
     );
   }
   return apiKey;
+};
+
+/** Amberflo's wording for Amberflo's sources, a generic one for every other API (classify-by-source.ts). */
+const classifierOf = (
+  compiled: CompiledDocument,
+  named: readonly string[],
+  secrets: () => readonly string[],
+) => {
+  const amberfloSources = amberfloSourcesOf(compiled, named);
+  return classifyBySource({
+    amberfloSources,
+    allAmberflo: compiled.sources
+      .filter((source) => source.type === 'openapi')
+      .every((source) => amberfloSources.has(source.name)),
+    amberflo: createWorkflowFailureClassifier(secrets),
+    generic: createGenericClassifier(secrets),
+  });
 };
 
 export const runCommand = async (file: string, options: RunOptions): Promise<number> => {
@@ -61,10 +61,11 @@ export const runCommand = async (file: string, options: RunOptions): Promise<num
     return EXIT_INVALID;
   }
   const compiled = result.compiled;
-  checkServers(compiled, options.server);
   const apiKey = process.env[options.apiKeyEnv];
+  // Checks every --server and --api-key-source against the document (exit 2) before anything is sent.
+  const keyRoutes = keyRoutesOf(compiled, options.server, options.apiKeySource);
   const http = createRunSend({
-    keySources: keySourcesOf(compiled, options.apiKeySource),
+    keyRoutes,
     getApiKey: apiKeyReader(options, apiKey),
     timeoutMs: Math.min(10_000, timeoutMs),
   });
@@ -74,7 +75,7 @@ export const runCommand = async (file: string, options: RunOptions): Promise<num
     ...(fallback === undefined ? {} : { baseUrl: fallback }),
     servers: bySource,
     send: http.send,
-    classify: createWorkflowFailureClassifier(secrets),
+    classify: classifierOf(compiled, options.apiKeySource, secrets),
     secrets,
     maxSteps,
     requestTimeoutMs: Math.min(10_000, timeoutMs),

@@ -12,11 +12,7 @@ import {
 } from '../../../lib/arazzo/condition.ts';
 import { parseTemplate } from '../../../lib/arazzo/expression.ts';
 import { isRecord } from '../../../lib/arazzo/is-record.ts';
-import {
-  checkJsonPathQuery,
-  JSONPATH_VERSIONS,
-  jsonPathPartsOf,
-} from '../../../lib/arazzo/jsonpath.ts';
+import { JSONPATH_VERSIONS, jsonPathQueryOf } from '../../../lib/arazzo/jsonpath.ts';
 import type { DocumentIssue } from '../schema-validation.ts';
 import { asArray, at, str } from './document-values.ts';
 import { checkReferences, type ExpressionSite } from './expression-checks.ts';
@@ -72,11 +68,9 @@ const compileJsonPath = (parts: CriterionParts): CompiledCriterion | undefined =
   for (const part of template?.parts ?? []) {
     if (typeof part !== 'string') checkReferences(part, at(pointer, 'condition'), site);
   }
-  const problem = checkJsonPathQuery(
-    template === undefined ? [condition] : jsonPathPartsOf(template.parts),
-  );
-  if (problem !== undefined) {
-    site.issues.push({ pointer: at(pointer, 'condition'), message: problem });
+  const query = jsonPathQueryOf(template?.parts ?? [condition]);
+  if (!query.ok) {
+    site.issues.push({ pointer: at(pointer, 'condition'), message: query.error });
     return undefined;
   }
   return { condition, type: 'jsonpath', context: contextText };

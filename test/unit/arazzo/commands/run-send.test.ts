@@ -2,48 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CompiledDocument } from '../../../../lib/arazzo/compiled-document.ts';
 import { createPlainSend } from '../../../../tools/arazzo/commands/plain-send.ts';
-import { keySourcesOf } from '../../../../tools/arazzo/commands/run-send.ts';
-
-const documentWithServers = (servers: Record<string, readonly string[]>): CompiledDocument => ({
-  format: 'arazzo-compiled/4',
-  arazzo: '1.0.1',
-  info: { title: 't', version: '1' },
-  sources: Object.entries(servers).map(([name, list]) => ({
-    name,
-    type: 'openapi' as const,
-    url: `./${name}.yaml`,
-    servers: list,
-  })),
-  operations: {},
-  workflows: [],
-});
-
-describe('keySourcesOf: which sources get the Amberflo key', () => {
-  it('picks sources declaring an amberflo.io host (or a subdomain), never a look-alike, plus the named ones', () => {
-    // Prepare
-    const document = documentWithServers({
-      app: ['https://app.amberflo.io'],
-      apex: ['https://other.example', 'https://amberflo.io/v1'],
-      suffix: ['https://amberflo.io.evil.example'],
-      prefix: ['https://notamberflo.io'],
-      relative: ['/amberflo.io'],
-      named: ['https://partner.example'],
-    });
-    // Act
-    const sources = keySourcesOf(document, ['named']);
-    // Assess
-    expect([...sources].sort()).toEqual(['apex', 'app', 'named']);
-  });
-
-  it('refuses a name the document does not have', () => {
-    // Act & Assess
-    expect(() => keySourcesOf(documentWithServers({ a: [] }), ['b'])).toThrow(
-      '--api-key-source names no source description: b (the document has: a)',
-    );
-  });
-});
 
 describe('createPlainSend', () => {
   let server: Server | undefined;
