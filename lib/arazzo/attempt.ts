@@ -10,7 +10,14 @@ import { type FailureReason, type HttpResponse, isSendRefusal } from './http-por
 import type { PreparedOperationStep } from './prepare.ts';
 import { failRun, giveUpRun } from './run-report.ts';
 import type { RunFailure, RunResult, StepRecord } from './run-result.ts';
-import { type AttemptFailure, type Frame, frameScope, nestedKey, serverOf } from './run-state.ts';
+import {
+  type AttemptFailure,
+  type Frame,
+  frameScope,
+  nestedKey,
+  serverOf,
+  stopRun,
+} from './run-state.ts';
 import { isTransient } from './select-action.ts';
 
 export type Attempt = {
@@ -64,7 +71,7 @@ const send = async (
   const timeoutMs = Math.min(settings.requestTimeoutMs, deadline - settings.now());
   if (timeoutMs <= 0) {
     record.ms = settings.now() - started;
-    return { stopped: failRun(frame, step.stepId, 'deadline', null) };
+    return { stopped: stopRun(frame, failRun(frame, step.stepId, 'deadline', null)) };
   }
   const sendStarted = settings.now();
   try {
@@ -87,7 +94,8 @@ const send = async (
         statusCode: null,
         error,
       };
-      return { stopped: giveUpRun(frame, 'transport', fallback, refusalCause(frame, step)) };
+      const given = giveUpRun(frame, 'transport', fallback, refusalCause(frame, step));
+      return { stopped: stopRun(frame, given) };
     }
     const timedOut =
       (error instanceof Error && error.name === 'TimeoutError') ||
@@ -102,7 +110,12 @@ const send = async (
 /** The answer's part of an attempt. */
 type Read = Pick<Attempt, 'response' | 'reason' | 'sendError' | 'bodyText' | 'schemaIssues'>;
 
-const noAnswer = (): ResponseView => ({ statusCode: null, headers: {}, body: undefined });
+/** The view of an attempt without an answer (nothing sent, or a workflow step: its status is a failure's). */
+export const noAnswer = (statusCode: number | null = null): ResponseView => ({
+  statusCode,
+  headers: {},
+  body: undefined,
+});
 
 /** The answer's view, and why it failed before its criteria, if it did. */
 const readSent = (

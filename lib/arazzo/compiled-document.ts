@@ -7,7 +7,10 @@ import type { HttpRequest } from './http-port.ts';
 import type { JsonSchema } from './input-schema.ts';
 
 /** Marks the compiled format; bump it when the shape changes so stale JSON is refused at load. */
-export const COMPILED_FORMAT = 'arazzo-compiled/3';
+export const COMPILED_FORMAT = 'arazzo-compiled/4';
+
+/** How a workflow of an arazzo-type source is keyed: `$sourceDescriptions.<name>.<workflowId>` (§17). */
+export const SOURCE_PREFIX = '$sourceDescriptions.';
 
 export type HttpMethod = HttpRequest['method'];
 
@@ -124,6 +127,14 @@ export type CompiledWorkflow = {
    */
   readonly key: string;
   readonly workflowId: string;
+  /** Whether the document itself declares it (not an arazzo-type source): only those can start a run. */
+  readonly local: boolean;
+  /**
+   * Where its own document's names live in the whole document's (docs/arazzo.md §17): empty for a local workflow;
+   * for one of an arazzo-type source `s`, `$workflows.<id>` reads key `$sourceDescriptions.s.<id>` and
+   * `$sourceDescriptions.<inner>.url` reads source `s/<inner>`.
+   */
+  readonly namespace: { readonly workflows: string; readonly sources: string };
   /** Keys of the workflows that must have completed in the run before this one starts. */
   readonly dependsOn: readonly string[];
   readonly summary?: string;

@@ -29,22 +29,29 @@ const BASES: readonly RegExp[] = [
   /^\$(request|response)\.header\.[A-Za-z0-9_-]+/,
   /^\$request\.(query|path)\.[A-Za-z0-9_-]+/,
   /^\$(request|response)\.body/,
-  /^\$workflows\.[A-Za-z0-9_-]+\.(inputs|outputs)\.[A-Za-z0-9_-]+/,
 ];
 const DOTTED_BASE =
-  /^(\$(?:inputs|outputs)\.|\$steps\.([A-Za-z0-9_-]+)\.outputs\.)([A-Za-z0-9._-]+)/;
+  /^(\$(?:inputs|outputs)\.|\$steps\.([A-Za-z0-9_-]+)\.outputs\.|\$workflows\.([A-Za-z0-9_-]+)\.(inputs|outputs)\.)([A-Za-z0-9._-]+)/;
+
+/** The names declared where a dotted base points: a step's outputs, another workflow's, or this workflow's. */
+const declaredAt = (
+  match: RegExpExecArray,
+  names: DeclaredNames | undefined,
+): ReadonlySet<string> | undefined => {
+  const [, prefix, stepId, workflowId, part] = match;
+  if (stepId !== undefined) return names?.stepOutputs.get(stepId);
+  if (workflowId !== undefined) {
+    const other = names?.workflows?.get(workflowId);
+    return part === 'inputs' ? other?.inputNames : other?.outputNames;
+  }
+  return prefix === '$inputs.' ? names?.inputNames : names?.workflowOutputNames;
+};
 
 const dottedBase = (text: string, names: DeclaredNames | undefined): string | undefined => {
   const match = DOTTED_BASE.exec(text);
   if (match === null) return undefined;
-  const [, prefix = '', stepId, dotted = ''] = match;
-  const declared =
-    stepId !== undefined
-      ? names?.stepOutputs.get(stepId)
-      : prefix === '$inputs.'
-        ? names?.inputNames
-        : names?.workflowOutputNames;
-  return prefix + splitDottedName(dotted, declared).name;
+  const [, prefix = '', , , , dotted = ''] = match;
+  return prefix + splitDottedName(dotted, declaredAt(match, names)).name;
 };
 
 /** Parses `$…` operand text: a base expression, then either a `#/pointer` or `.name`/`[n]` navigation. */

@@ -8,24 +8,53 @@
 import type { CompiledWorkflow } from './compiled-document.ts';
 import { isRecord } from './is-record.ts';
 
+/** What another workflow declares, for `$workflows.<id>.inputs|outputs.<name>`. */
+export type OtherWorkflowNames = {
+  readonly inputNames: ReadonlySet<string> | undefined;
+  readonly outputNames: ReadonlySet<string>;
+};
+
 /** What a workflow declares; `inputNames` is undefined when its inputs schema lists no properties. */
 export type DeclaredNames = {
   readonly inputNames: ReadonlySet<string> | undefined;
   readonly workflowOutputNames: ReadonlySet<string>;
   readonly stepOutputs: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The workflows of its own document by workflowId, as `$workflows.<id>` names them. */
+  readonly workflows?: { readonly get: (id: string) => OtherWorkflowNames | undefined };
 };
 
-/** The declarations of a compiled workflow, as the build saw them. */
-export const declaredNamesOf = (workflow: CompiledWorkflow): DeclaredNames => {
-  const properties = isRecord(workflow.inputs) ? workflow.inputs['properties'] : undefined;
-  return {
-    inputNames: isRecord(properties) ? new Set(Object.keys(properties)) : undefined,
-    workflowOutputNames: new Set(Object.keys(workflow.outputs)),
-    stepOutputs: new Map(
-      workflow.steps.map((step) => [step.stepId, new Set(Object.keys(step.outputs))]),
-    ),
-  };
+/** The property names an inputs schema lists; undefined when it lists none (any name may then be passed). */
+export const inputNamesOf = (schema: unknown): ReadonlySet<string> | undefined => {
+  const properties = isRecord(schema) ? schema['properties'] : undefined;
+  return isRecord(properties) ? new Set(Object.keys(properties)) : undefined;
 };
+
+/**
+ * The declarations of a compiled workflow, as the build saw them; `$workflows.<id>` reads the workflows of its own
+ * document, found under its namespace among `all` (docs/arazzo.md §17).
+ */
+export const declaredNamesOf = (
+  workflow: CompiledWorkflow,
+  all: readonly CompiledWorkflow[],
+): DeclaredNames => ({
+  inputNames: inputNamesOf(workflow.inputs),
+  workflowOutputNames: new Set(Object.keys(workflow.outputs)),
+  stepOutputs: new Map(
+    workflow.steps.map((step) => [step.stepId, new Set(Object.keys(step.outputs))]),
+  ),
+  workflows: {
+    get: (id) => {
+      const key = `${workflow.namespace.workflows}${id}`;
+      const other = all.find((each) => each.key === key);
+      return other === undefined
+        ? undefined
+        : {
+            inputNames: inputNamesOf(other.inputs),
+            outputNames: new Set(Object.keys(other.outputs)),
+          };
+    },
+  },
+});
 
 /**
  * Splits `a.b.c` into the longest declared name (`a.b`) and the navigation after it (`['c']`); without a declared

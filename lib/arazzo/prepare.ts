@@ -42,17 +42,6 @@ const prepareInputsCheck = (
   }
 };
 
-/** `$sourceDescriptions.<path>.<workflowId>` → the prefixes under which its own document's names now live. */
-const namespaceOf = (workflow: CompiledWorkflow): PreparedWorkflow['namespace'] => {
-  const prefix = '$sourceDescriptions.';
-  const tail = `.${workflow.workflowId}`;
-  if (!workflow.key.startsWith(prefix) || !workflow.key.endsWith(tail)) {
-    return { workflows: '', sources: '' };
-  }
-  const path = workflow.key.slice(prefix.length, workflow.key.length - tail.length);
-  return { workflows: `${prefix}${path}.`, sources: `${path}/` };
-};
-
 const prepareWorkflow = (
   compiled: CompiledDocument,
   workflow: CompiledWorkflow,
@@ -61,7 +50,7 @@ const prepareWorkflow = (
 ): PreparedWorkflow => {
   const stepIndex = new Map(workflow.steps.map((step, index) => [step.stepId, index]));
   const workflowKeys = new Set(compiled.workflows.map((each) => each.key));
-  const names = declaredNamesOf(workflow);
+  const names = declaredNamesOf(workflow, compiled.workflows);
   const steps = workflow.steps.map((step, s) =>
     prepareStep(
       compiled,
@@ -76,9 +65,8 @@ const prepareWorkflow = (
   return {
     key: workflow.key,
     workflowId: workflow.workflowId,
-    // A source's workflow is keyed `$sourceDescriptions.<name>.<workflowId>`; a local one by its workflowId.
-    local: workflow.key === workflow.workflowId,
-    namespace: namespaceOf(workflow),
+    local: workflow.local,
+    namespace: workflow.namespace,
     dependsOn: workflow.dependsOn,
     validateInputs: prepareInputsCheck(workflow, wWhere, issues),
     passwordPaths: findPasswordPaths(workflow.inputs),
@@ -103,6 +91,11 @@ export const prepareDocument = (compiled: CompiledDocument): PreparedDocument =>
   }
   const workflows = new Map<string, PreparedWorkflow>();
   compiled.workflows.forEach((workflow, w) => {
+    // Two workflows under one key would let one replace the other: the build checked one, a run would run the other.
+    if (workflows.has(workflow.key)) {
+      issues.push(`/workflows/${w}/key: duplicate workflow key "${workflow.key}"`);
+      return;
+    }
     workflows.set(workflow.key, prepareWorkflow(compiled, workflow, `/workflows/${w}`, issues));
   });
   if (issues.length > 0) {

@@ -6,12 +6,20 @@ import type { Attempt } from './attempt.ts';
 import type { FailureReason } from './http-port.ts';
 import type { PreparedAction, PreparedStep } from './prepare.ts';
 import { classifyStepFailure, type FailureExtra, failRun, finishRun } from './run-report.ts';
-import type { RunResult, StepOutcome, StepRecord } from './run-result.ts';
-import { type Frame, nestedKey, redactRun, serverOf } from './run-state.ts';
+import type { RunFailure, RunResult, StepOutcome, StepRecord } from './run-result.ts';
+import {
+  type Frame,
+  type FrameEnd,
+  nestedKey,
+  redactRun,
+  serverOf,
+  stopRun,
+  type Transfer,
+} from './run-state.ts';
 import { failureGotoBackoffMs, isTransient } from './select-action.ts';
 
 /** Where a step execution leads: the index of the next step, the end of the frame, or another attempt. */
-export type Next = number | RunResult | 'retry';
+export type Next = number | FrameEnd | 'retry';
 
 /** One step execution in progress. */
 export type Execution = {
@@ -52,22 +60,11 @@ export const close = (execution: Execution, attempt: Attempt, outcome: StepOutco
   execution.record.ms = execution.frame.run.settings.now() - execution.started;
 };
 
-/** Runs `key` in a new frame with `inputs`: its result, or the frame's failure when it could not start. */
-const runOther = async (execution: Execution, key: string): Promise<RunResult> => {
-  const { frame, step } = execution;
-  const started = await frame.run.flow.startWorkflow(frame, key, frame.inputs);
-  if (started.ok) return started.result;
-  return failRun(frame, step.stepId, 'evaluation', null, { issues: started.issues });
-};
-
-/**
- * A goto to a workflow: a one-way transfer. The target runs with this workflow's inputs; this workflow ends with
- * the target's status (its outputs evaluated over what it has), and so does the run.
- */
-export const transfer = async (execution: Execution, key: string): Promise<RunResult> => {
-  const result = await runOther(execution, key);
-  return finishRun(execution.frame, result.status, result.failure, result.endAction);
-};
+/** A goto to a workflow: a one-way transfer; the target takes this frame's place (run-frame.ts, §17). */
+export const transfer = (execution: Execution, key: string): Transfer => ({
+  transfer: key,
+  stepId: execution.step.stepId,
+});
 
 /** A failure goto: after a transient failure it waits (Retry-After, else backoff) and counts against the budget. */
 export const followGoto = async (
@@ -99,8 +96,11 @@ export const followGoto = async (
   // Waiting past the deadline cannot succeed: fail now, with what the server answered.
   if (settings.now() + waitMs > run.deadline) {
     close(execution, attempt, 'failure');
-    if (attempt.innerFailure !== undefined) return finishRun(frame, 'failed', attempt.innerFailure);
-    return failRun(frame, step.stepId, failure.reason, statusCode, failure.extra);
+    const failed =
+      attempt.innerFailure === undefined
+        ? failRun(frame, step.stepId, failure.reason, statusCode, failure.extra)
+        : finishRun(frame, 'failed', attempt.innerFailure);
+    return stopRun(frame, failed);
   }
   run.lastGotoFailure = run.lastFailure;
   run.handledFailures.push(
@@ -114,20 +114,38 @@ export const followGoto = async (
 
 /**
  * Runs a retry's target before the retry: the step (its attempts and retries, not its transfers) or the workflow
- * (docs/arazzo.md §17). Undefined when it succeeded; the frame's failed result when it did not.
+ * with the current inputs (docs/arazzo.md §17). Undefined when it succeeded; else the failure that fails the run,
+ * or the frame's result when a failed target step already ended the frame.
  */
 const runRetryTarget = async (
   execution: Execution,
   retry: PreparedAction,
-): Promise<RunResult | undefined> => {
-  const { frame } = execution;
+): Promise<RunFailure | RunResult | undefined> => {
+  const { frame, step } = execution;
+  const { run } = frame;
   if (retry.workflow !== undefined) {
-    const result = await runOther(execution, retry.workflow);
-    return result.status === 'failed' ? finishRun(frame, 'failed', result.failure) : undefined;
+    const started = await run.flow.startWorkflow(frame, retry.workflow, frame.inputs);
+    if (started.ok) return started.result.failure;
+    const failure = classifyStepFailure(frame, step.stepId, 'evaluation', null, {
+      issues: started.issues,
+    });
+    if (started.why === 'depth') run.stopped ??= failure;
+    return failure;
   }
   if (retry.target === -1) return undefined;
-  const next = await frame.run.flow.executeStep(frame, retry.target, true);
-  return typeof next === 'number' ? undefined : next;
+  const next = await run.flow.executeStep(frame, retry.target, true);
+  // A detour follows no goto: it ends in the next index or the frame's failed result.
+  return typeof next === 'number' || 'transfer' in next ? undefined : next;
+};
+
+/** Closes a step whose retry target failed: its trace entry said `retry`; it now says how the step ended. */
+const closeAfterTarget = (execution: Execution, traced: number | undefined): void => {
+  const { run } = execution.frame;
+  const entry = traced === undefined ? undefined : run.trace[traced];
+  if (traced !== undefined && entry !== undefined)
+    run.trace[traced] = { ...entry, action: 'failure' };
+  execution.record.outcome = 'failure';
+  execution.record.ms = run.settings.now() - execution.started;
 };
 
 /** A retry of the same step after its wait (and its target), unless the wait would pass the deadline. */
@@ -141,12 +159,16 @@ export const followRetry = async (
   const { run } = frame;
   if (run.settings.now() + waitMs > run.deadline) {
     close(execution, attempt, 'failure');
-    return failRun(frame, step.stepId, 'deadline', attempt.response.statusCode, {
+    const failed = failRun(frame, step.stepId, 'deadline', attempt.response.statusCode, {
       ...(attempt.sendError === undefined ? {} : { error: attempt.sendError }),
     });
+    return stopRun(frame, failed);
   }
+  const traced = step.kind === 'operation' ? run.trace.length : undefined;
   traceAttempt(execution, attempt, 'retry');
   await run.settings.sleep(waitMs, run.signal);
-  const stopped = await runRetryTarget(execution, retry);
-  return stopped ?? 'retry';
+  const failed = await runRetryTarget(execution, retry);
+  if (failed === undefined) return 'retry';
+  closeAfterTarget(execution, traced);
+  return 'status' in failed ? failed : finishRun(frame, 'failed', failed);
 };

@@ -17,7 +17,7 @@ import {
 } from './run-actions.ts';
 import { type FailureExtra, failRun, finishRun, giveUpRun, sourceOf } from './run-report.ts';
 import type { RunResult, StepRecord } from './run-result.ts';
-import { type Frame, nestedKey } from './run-state.ts';
+import { type Frame, type FrameEnd, nestedKey, stopRun } from './run-state.ts';
 import { chooseFailureAction, firstMatching } from './select-action.ts';
 import { performWorkflowAttempt } from './workflow-attempt.ts';
 
@@ -122,11 +122,14 @@ const stopBeforeAttempt = (execution: Execution): RunResult | undefined => {
       reason: 'step-budget' as const,
       statusCode: record.statusCode,
     };
-    return giveUpRun(frame, 'step-budget', fallback, run.lastFailure ?? run.lastGotoFailure);
+    return stopRun(
+      frame,
+      giveUpRun(frame, 'step-budget', fallback, run.lastFailure ?? run.lastGotoFailure),
+    );
   }
   if (run.signal.aborted || run.settings.now() >= run.deadline) {
     record.ms = run.settings.now() - execution.started;
-    return failRun(frame, step.stepId, 'deadline', record.statusCode);
+    return stopRun(frame, failRun(frame, step.stepId, 'deadline', record.statusCode));
   }
   return undefined;
 };
@@ -139,7 +142,7 @@ export const executeStep = async (
   frame: Frame,
   index: number,
   detour: boolean,
-): Promise<number | RunResult> => {
+): Promise<number | FrameEnd> => {
   const step = frame.workflow.steps[index] as PreparedStep;
   const record: StepRecord = {
     stepId: step.stepId,
@@ -160,7 +163,7 @@ export const executeStep = async (
     const result =
       step.kind === 'operation'
         ? await performAttempt(frame, step, record, started)
-        : await performWorkflowAttempt(frame, step, record);
+        : await performWorkflowAttempt(frame, step, record, started);
     if ('stopped' in result) return result.stopped;
     const { attempt } = result;
     const next = attempt.succeeded

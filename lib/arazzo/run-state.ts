@@ -49,10 +49,20 @@ export type Started =
   | { readonly ok: true; readonly result: RunResult }
   | {
       readonly ok: false;
-      /** Its inputs break its schema (a step's failure), or the call depth is used up (the run's). */
+      /** Its inputs break its schema (a step's failure), or the call depth is used up (a stop of the run). */
       readonly why: 'inputs' | 'depth';
       readonly issues: readonly string[];
     };
+
+/** A frame's workflow handing control to another by a goto (docs/arazzo.md §17): it runs in the frame's place. */
+export type Transfer = {
+  readonly transfer: string;
+  /** The step whose goto transfers, for a failure when the target cannot start. */
+  readonly stepId: string;
+};
+
+/** How a frame's workflow ends: its result, or a transfer to another workflow at the same depth. */
+export type FrameEnd = RunResult | Transfer;
 
 /**
  * How one part of the run starts another: a step run by a retry action (`detour`: its goto and end actions are
@@ -63,7 +73,7 @@ export type Flow = {
     frame: Frame,
     index: number,
     detour: boolean,
-  ) => Promise<number | RunResult>;
+  ) => Promise<number | FrameEnd>;
   readonly startWorkflow: (
     caller: Frame,
     key: string,
@@ -77,6 +87,8 @@ export type RunState = {
   readonly flow: Flow;
   /** Every workflow of the document, by key. */
   readonly workflows: ReadonlyMap<string, PreparedWorkflow>;
+  /** The key of the workflow the run started: records name any other workflow. */
+  readonly firstKey: string;
   /** The inputs the run was started with: what dependencies run with. */
   readonly inputs: Readonly<Record<string, unknown>>;
   readonly signal: AbortSignal;
@@ -95,6 +107,11 @@ export type RunState = {
   lastFailure: AttemptFailure | undefined;
   /** The failure that last sent the flow back by a failure goto: the cause of a loop the step budget ends. */
   lastGotoFailure: AttemptFailure | undefined;
+  /**
+   * Set when the step budget, the deadline, the abort signal, a refused send or the call depth stopped the run:
+   * every frame then ends with this failure, no failure action consulted (docs/arazzo.md §17).
+   */
+  stopped: RunFailure | undefined;
 };
 
 /** One execution of one workflow within a run: the run's first, a called one, a dependency or a goto target. */
@@ -116,13 +133,14 @@ export const createRunState = (
   settings: RunnerSettings,
   flow: Flow,
   workflows: ReadonlyMap<string, PreparedWorkflow>,
-  inputs: Readonly<Record<string, unknown>>,
+  first: { readonly key: string; readonly inputs: Readonly<Record<string, unknown>> },
   options: { readonly signal?: AbortSignal; readonly deadline?: number },
 ): RunState => ({
   settings,
   flow,
   workflows,
-  inputs,
+  firstKey: first.key,
+  inputs: first.inputs,
   signal: options.signal ?? NEVER_ABORTED,
   deadline: options.deadline ?? Number.POSITIVE_INFINITY,
   runSecrets: new Set<string>(settings.secrets()),
@@ -134,6 +152,7 @@ export const createRunState = (
   failureGotos: 0,
   lastFailure: undefined,
   lastGotoFailure: undefined,
+  stopped: undefined,
 });
 
 /** A new frame for `workflow` with `inputs` (already validated); its `format: password` inputs become secrets. */
@@ -181,9 +200,9 @@ export const frameScope = (frame: Frame) => {
   };
 };
 
-/** The workflow key to record on steps, traces and failures: only outside the run's first workflow. */
+/** The workflow key to record on steps, traces and failures: only for a workflow other than the run's first. */
 export const nestedKey = (frame: Frame): { workflowId?: string } =>
-  frame.depth === 0 ? {} : { workflowId: frame.workflow.key };
+  frame.workflow.key === frame.run.firstKey ? {} : { workflowId: frame.workflow.key };
 
 /** Removes every secret the run knows of from a text. */
 export const redactRun = (run: RunState, text: string): string =>
@@ -198,4 +217,27 @@ export const serverOf = (settings: RunnerSettings, step: PreparedOperationStep):
     ]);
   }
   return server;
+};
+
+/**
+ * Marks the run stopped with the failure of `result` (the step budget, the deadline or the signal, a refused send,
+ * the call depth): every frame above passes it up without consulting its failure actions (docs/arazzo.md §17).
+ */
+export const stopRun = (frame: Frame, result: RunResult): RunResult => {
+  frame.run.stopped ??= result.failure;
+  return result;
+};
+
+/**
+ * Redacts the trace and the handled failures once more when the run ends: a value that became secret in a later
+ * frame (a called workflow's `format: password` input, a sensitive header sent later) may sit in earlier entries.
+ */
+export const redactEarlierEntries = (run: RunState): void => {
+  if (run.runSecrets.size === 0) return;
+  run.trace.forEach((entry, index) => {
+    run.trace[index] = { ...entry, path: redactRun(run, entry.path) };
+  });
+  run.handledFailures.forEach((failure, index) => {
+    run.handledFailures[index] = { ...failure, message: redactRun(run, failure.message) };
+  });
 };

@@ -2,21 +2,14 @@
  * One attempt of a step that calls a workflow (docs/arazzo.md §17): evaluate its parameters into the workflow's
  * inputs, run the workflow in a new frame, and judge the step by its criteria over the workflow's outputs.
  */
-import type { AttemptResult } from './attempt.ts';
+import { type AttemptResult, noAnswer } from './attempt.ts';
 import { criteriaPass } from './criteria.ts';
-import type { ExpressionScope, ResponseView } from './expression.ts';
+import type { ExpressionScope } from './expression.ts';
 import type { PreparedWorkflowStep } from './prepare.ts';
-import { failRun } from './run-report.ts';
+import { failRun, finishRun } from './run-report.ts';
 import type { StepRecord } from './run-result.ts';
-import { type Frame, frameScope } from './run-state.ts';
+import { type Frame, frameScope, stopRun } from './run-state.ts';
 import { evaluatePlan } from './value-plan.ts';
-
-/** A workflow step has no HTTP answer: its "response" is empty, with the status of a failure it reports. */
-const noAnswer = (statusCode: number | null): ResponseView => ({
-  statusCode,
-  headers: {},
-  body: undefined,
-});
 
 /** The called workflow's inputs; absent values are left out, as in payloads (docs/arazzo.md §4). */
 const inputsOf = (
@@ -32,10 +25,15 @@ const inputsOf = (
   return inputs;
 };
 
+/**
+ * Runs the called workflow once. A stop of the run inside it (step budget, deadline, signal, refused send, call
+ * depth) ends this frame too, with no failure action consulted (docs/arazzo.md §17).
+ */
 export const performWorkflowAttempt = async (
   frame: Frame,
   step: PreparedWorkflowStep,
   record: StepRecord,
+  executionStarted: number,
 ): Promise<AttemptResult> => {
   const { run } = frame;
   run.executions += 1;
@@ -57,9 +55,14 @@ export const performWorkflowAttempt = async (
   });
   if (errors.length > 0) return failed('evaluation', errors);
   const started = await run.flow.startWorkflow(frame, step.workflow, inputs);
-  if (!started.ok) {
-    if (started.why === 'inputs') return failed('evaluation', started.issues);
-    return { stopped: failRun(frame, step.stepId, 'evaluation', null, { issues: started.issues }) };
+  if (!started.ok && started.why === 'inputs') return failed('evaluation', started.issues);
+  if (!started.ok || run.stopped !== undefined) {
+    record.ms = run.settings.now() - executionStarted;
+    record.statusCode = started.ok ? (started.result.failure?.statusCode ?? null) : null;
+    const stopped = started.ok
+      ? finishRun(frame, 'failed', run.stopped)
+      : failRun(frame, step.stepId, 'evaluation', null, { issues: started.issues });
+    return { stopped: stopRun(frame, stopped) };
   }
   const { result } = started;
   // The step's criteria, outputs and actions see the called workflow's outputs as `$outputs`.

@@ -72,3 +72,43 @@ describe('conformance: a goto to another workflow', () => {
     ]);
   });
 });
+
+describe('conformance: a polling loop of gotos to the same workflow', () => {
+  const poll = (maxSteps: number) =>
+    runCase({
+      document,
+      workflowId: 'poll',
+      inputs: { job: 'j1' },
+      runner: { baseUrl: server?.url ?? '', maxSteps },
+    });
+  const pendingThenDone = (pending: number) => [
+    {
+      method: 'GET',
+      path: '/jobs/j1',
+      reply: (_request: unknown, nth: number) => ({
+        json: { state: nth > pending ? 'done' : 'pending' },
+      }),
+    },
+  ];
+
+  it('runs past 16 transfers: the step budget bounds it, not the call depth', async () => {
+    server = await startRecordingServer(pendingThenDone(20));
+    const result = await poll(100);
+    expect(result.status).toBe('completed');
+    expect(server.requests).toHaveLength(21);
+    expect(result.steps.every((step) => step.workflowId === undefined)).toBe(true);
+    expect(result.steps.at(-1)).toMatchObject({ stepId: 'check', outcome: 'success' });
+  });
+
+  it('fails with reason step-budget when the job never finishes', async () => {
+    server = await startRecordingServer(pendingThenDone(1_000));
+    const result = await poll(30);
+    expect(result.status).toBe('failed');
+    expect(result.failure).toMatchObject({
+      stepId: 'check',
+      reason: 'step-budget',
+      statusCode: 200,
+    });
+    expect(server.requests).toHaveLength(30);
+  });
+});

@@ -68,3 +68,34 @@ describe('conformance: a step that calls another workflow (workflowId, parameter
     expect(server.requests).toEqual([]);
   });
 });
+
+describe('conformance: a stop inside a called workflow', () => {
+  it('ends the caller too: its retry is not taken once the step budget is spent', async () => {
+    server = await startRecordingServer([]);
+    const waits: number[] = [];
+    const result = await runCase({
+      document,
+      workflowId: 'patientLogin',
+      inputs: { user: 'alice' },
+      runner: {
+        baseUrl: server.url,
+        maxSteps: 1,
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+      },
+    });
+    expect(result.status).toBe('failed');
+    expect(result.failure).toMatchObject({
+      stepId: 'token',
+      workflowId: 'login',
+      reason: 'step-budget',
+    });
+    expect(waits).toEqual([]);
+    expect(server.requests).toEqual([]);
+    expect(result.steps.map((step) => [step.stepId, step.outcome])).toEqual([
+      ['auth', 'failure'],
+      ['token', 'failure'],
+    ]);
+  });
+});

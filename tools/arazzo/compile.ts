@@ -14,7 +14,7 @@ import { isRecord } from '../../lib/arazzo/is-record.ts';
 import { WorkflowDocumentError } from '../../lib/errors.ts';
 import { compileArazzoSourceFiles } from './compile/arazzo-files.ts';
 import { type EmbeddedSources, embedArazzoSources } from './compile/arazzo-sources.ts';
-import { walkForbiddenKeys } from './compile/document-checks.ts';
+import { checkId, walkForbiddenKeys } from './compile/document-checks.ts';
 import { asArray, asRecord, at, type Rec, str } from './compile/document-values.ts';
 import type { DocumentScope } from './compile/scope.ts';
 import { checkSourceDescriptions, sourceEntriesOf } from './compile/source-description.ts';
@@ -63,6 +63,7 @@ const compileWorkflows = (document: Rec, scope: DocumentScope): CompiledWorkflow
       });
     }
     workflowIds.add(workflowId);
+    checkId(workflowId, 'workflowId', at('', 'workflows', index, 'workflowId'), scope);
     return [compileWorkflow(workflow, index, scope)];
   });
 };

@@ -74,9 +74,10 @@ describe('limits shared by every workflow of a run', () => {
     const result = await runner.run('down', {});
     // Assess
     expect(result.status).toBe('failed');
+    // The innermost `down` is the run's own workflow: no workflowId (docs/arazzo.md §17).
+    expect(result.failure?.workflowId).toBeUndefined();
     expect(result.failure).toMatchObject({
       stepId: 'again',
-      workflowId: 'down',
       reason: 'evaluation',
       message: `calling workflow "down" would nest more than ${MAX_CALL_DEPTH} workflow calls`,
     });

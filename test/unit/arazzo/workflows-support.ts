@@ -14,6 +14,14 @@ export const getItem = (stepId: string, itemId: string, extra: Record<string, un
   ...extra,
 });
 
+/** A workflow other workflows call: one input `id`, one output `name`. */
+export const callee = {
+  workflowId: 'callee',
+  inputs: { type: 'object', properties: { id: { type: 'string' } } },
+  steps: [getItem('read', '$inputs.id', { outputs: { name: '$response.body#/name' } })],
+  outputs: { name: '$steps.read.outputs.name' },
+};
+
 /** A minimal document holding `workflows`, in order. */
 export const documentOf = (...workflows: Record<string, unknown>[]) => ({
   arazzo: '1.0.1',

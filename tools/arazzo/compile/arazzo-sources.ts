@@ -5,21 +5,20 @@
  * nothing clashes), and every reference inside it (operation keys, step and action workflows, dependsOn) is
  * rewritten the same way.
  */
-import type {
-  CompiledAction,
-  CompiledDocument,
-  CompiledOperation,
-  CompiledSource,
-  CompiledStep,
-  CompiledWorkflow,
+import {
+  type CompiledAction,
+  type CompiledDocument,
+  type CompiledOperation,
+  type CompiledSource,
+  type CompiledStep,
+  type CompiledWorkflow,
+  SOURCE_PREFIX,
 } from '../../../lib/arazzo/compiled-document.ts';
-import { isRecord } from '../../../lib/arazzo/is-record.ts';
+import { inputNamesOf } from '../../../lib/arazzo/declared-names.ts';
 import type { DocumentIssue } from '../schema-validation.ts';
 import { at } from './document-values.ts';
 import type { WorkflowInfo } from './scope.ts';
 import type { SourceEntry } from './source-description.ts';
-
-const SOURCE_PREFIX = '$sourceDescriptions.';
 
 /** What the arazzo-type sources of a document add to it. */
 export type EmbeddedSources = {
@@ -50,19 +49,22 @@ const renamerFor = (name: string) => {
   const workflow = (each: CompiledWorkflow): CompiledWorkflow => ({
     ...each,
     key: workflowKey(each.key),
+    local: false,
+    // Its own `$workflows.<id>` and `$sourceDescriptions.<inner>` move under this source's names ('' included).
+    namespace: {
+      workflows: workflowKey(each.namespace.workflows),
+      sources: `${name}/${each.namespace.sources}`,
+    },
     dependsOn: each.dependsOn.map(workflowKey),
     steps: each.steps.map(step),
   });
   return { workflow, source: (inner: string) => `${name}/${inner}` };
 };
 
-const infoOf = (workflow: CompiledWorkflow): WorkflowInfo => {
-  const properties = isRecord(workflow.inputs) ? workflow.inputs['properties'] : undefined;
-  return {
-    inputNames: isRecord(properties) ? new Set(Object.keys(properties)) : undefined,
-    outputNames: new Set(Object.keys(workflow.outputs)),
-  };
-};
+const infoOf = (workflow: CompiledWorkflow): WorkflowInfo => ({
+  inputNames: inputNamesOf(workflow.inputs),
+  outputNames: new Set(Object.keys(workflow.outputs)),
+});
 
 /** The compiled document of the arazzo-type source `name`, renamed into the outer document's space. */
 const embedOne = (name: string, compiled: CompiledDocument): EmbeddedSources => {

@@ -47,3 +47,27 @@ export const checkName = (
     issues.push({ pointer, message: `${kind} name "${name}" must match ^[a-zA-Z0-9.\\-_]+$` });
   }
 };
+
+// Arazzo 1.0.1's recommended alphabet for workflowId and stepId ("SHOULD conform to [A-Za-z0-9_\-]+").
+const ID = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * A workflowId or stepId outside 1.0.1's alphabet: one that starts with `$` or holds `.` is an error, since it
+ * could name another workflow's key (`$sourceDescriptions.<name>.<id>`) or split an expression
+ * (`$steps.<id>.outputs`); any other character is a warning, as the specification only says SHOULD
+ * (docs/arazzo.md §17).
+ */
+export const checkId = (
+  id: string,
+  kind: 'workflowId' | 'stepId',
+  pointer: string,
+  found: { readonly issues: DocumentIssue[]; readonly warnings: DocumentIssue[] },
+): void => {
+  if (ID.test(id)) return;
+  const message = `${kind} "${id}" should match [A-Za-z0-9_-]+ (Arazzo 1.0.1)`;
+  if (id.startsWith('$') || id.includes('.')) {
+    found.issues.push({ pointer, message: `${message}; "$" and "." are refused` });
+  } else {
+    found.warnings.push({ pointer, message });
+  }
+};

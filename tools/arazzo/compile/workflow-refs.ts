@@ -2,6 +2,7 @@
  * References between workflows (docs/arazzo.md §17): what each local workflow declares (for steps, actions and
  * `$workflows.*` that refer to it), `dependsOn` lists and their cycles.
  */
+import { inputNamesOf } from '../../../lib/arazzo/declared-names.ts';
 import { isRecord } from '../../../lib/arazzo/is-record.ts';
 import type { DocumentIssue } from '../schema-validation.ts';
 import { asArray, asRecord, at, type Rec, str } from './document-values.ts';
@@ -10,7 +11,7 @@ import { type DocumentScope, type WorkflowInfo, workflowInfoOf } from './scope.t
 const COMPONENT_INPUT_REF = /^#\/components\/inputs\/([^/]+)$/;
 
 /** The property names an inputs schema declares (following one `$ref` into components), or undefined. */
-const inputNamesOf = (inputs: unknown, components: Rec): ReadonlySet<string> | undefined => {
+const declaredInputs = (inputs: unknown, components: Rec): ReadonlySet<string> | undefined => {
   let schema = inputs;
   const ref = isRecord(schema) ? str(schema['$ref']) : undefined;
   if (ref !== undefined) {
@@ -18,8 +19,7 @@ const inputNamesOf = (inputs: unknown, components: Rec): ReadonlySet<string> | u
     const section = asRecord(components['inputs']);
     schema = name !== undefined && Object.hasOwn(section, name) ? section[name] : undefined;
   }
-  const properties = isRecord(schema) ? schema['properties'] : undefined;
-  return isRecord(properties) ? new Set(Object.keys(properties)) : undefined;
+  return inputNamesOf(schema);
 };
 
 /** What each of the document's workflows declares, by workflowId (the first of duplicates wins). */
@@ -30,7 +30,7 @@ export const declaredWorkflows = (document: Rec, components: Rec): Map<string, W
     const workflowId = str(workflow['workflowId']) ?? '';
     if (declared.has(workflowId)) continue;
     declared.set(workflowId, {
-      inputNames: inputNamesOf(workflow['inputs'], components),
+      inputNames: declaredInputs(workflow['inputs'], components),
       outputNames: new Set(Object.keys(asRecord(workflow['outputs']))),
     });
   }

@@ -1,11 +1,11 @@
 /** One workflow: its inputs schema, the context its expressions are checked against, its steps and outputs. */
 import type { CompiledStep, CompiledWorkflow } from '../../../lib/arazzo/compiled-document.ts';
+import { inputNamesOf } from '../../../lib/arazzo/declared-names.ts';
 import type { JsonSchema } from '../../../lib/arazzo/input-schema.ts';
 import { isRecord } from '../../../lib/arazzo/is-record.ts';
-import type { DocumentIssue } from '../schema-validation.ts';
 import { compileActions } from './actions.ts';
 import { componentSection, resolveParameters } from './components.ts';
-import { checkName } from './document-checks.ts';
+import { checkId, checkName } from './document-checks.ts';
 import { asArray, asRecord, at, type Rec, str } from './document-values.ts';
 import { checkValue, type WorkflowContext } from './expression-checks.ts';
 import { compileOutputs } from './outputs.ts';
@@ -28,20 +28,17 @@ const compileInputs = (
           componentSection(scope.components, 'inputs'),
           scope.issues,
         ) as JsonSchema);
-  const properties = isRecord(schema) ? schema['properties'] : undefined;
-  const names = isRecord(properties) ? new Set(Object.keys(properties)) : undefined;
+  const names = inputNamesOf(schema);
   for (const name of names ?? []) {
     checkName(name, 'input', at(pointer, 'inputs', 'properties', name), scope.issues);
   }
   return { schema, names };
 };
 
-const checkStepIds = (
-  stepIds: readonly string[],
-  pointer: string,
-  issues: DocumentIssue[],
-): void => {
+const checkStepIds = (stepIds: readonly string[], pointer: string, scope: DocumentScope): void => {
+  const { issues } = scope;
   stepIds.forEach((stepId, index) => {
+    checkId(stepId, 'stepId', at(pointer, 'steps', index, 'stepId'), scope);
     if (stepIds.indexOf(stepId) !== index) {
       issues.push({
         pointer: at(pointer, 'steps', index, 'stepId'),
@@ -89,6 +86,9 @@ const compileDefaults = (
   };
 };
 
+/** A local workflow reads the document's own names as they are (docs/arazzo.md §17). */
+const LOCAL_NAMESPACE = { workflows: '', sources: '' } as const;
+
 /**
  * Compiles the local workflow at `index` (its key is its workflowId). Duplicate workflowIds and dependsOn cycles
  * are the document's concern.
@@ -103,7 +103,7 @@ export const compileWorkflow = (
   const inputs = compileInputs(workflow, pointer, scope);
   const steps = asArray(workflow['steps']).filter(isRecord);
   const stepIds = steps.map((step) => str(step['stepId']) ?? '');
-  checkStepIds(stepIds, pointer, scope.issues);
+  checkStepIds(stepIds, pointer, scope);
   const workflowOutputs = asRecord(workflow['outputs']);
   const context = contextOf(steps, stepIds, inputs.names, workflowOutputs, scope.localWorkflows);
   const workflowScope: WorkflowScope = { ...scope, pointer, context };
@@ -122,6 +122,8 @@ export const compileWorkflow = (
   return {
     key: workflowId,
     workflowId,
+    local: true,
+    namespace: LOCAL_NAMESPACE,
     dependsOn,
     ...(summary === undefined ? {} : { summary }),
     inputs: inputs.schema,

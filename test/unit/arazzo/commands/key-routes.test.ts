@@ -24,7 +24,7 @@ const documentOf = (sources: Record<string, SourceSpec>): CompiledDocument => {
     });
   }
   return {
-    format: 'arazzo-compiled/3',
+    format: 'arazzo-compiled/4',
     arazzo: '1.0.1',
     info: { title: 't', version: '1' },
     sources: Object.entries(sources).map(([name, spec]) => ({
