@@ -1,18 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   caseFile,
   type RecordingServer,
   type Reply,
   runCase,
-  startRecordingServer,
+  serversClosedAfterEach,
 } from './harness.ts';
 
 const document = caseFile('actions', 'actions.arazzo.yaml');
 let server: RecordingServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const startServer = serversClosedAfterEach();
 
 const started: Reply = { status: 202, json: { id: 'j1' } };
 const states =
@@ -27,7 +24,7 @@ const calls = () => server?.requests.map((request) => `${request.method} ${reque
 
 describe('conformance: end, goto and retry actions (step-level and reusable)', () => {
   it('retries a 503 through a reusable retry action, honouring Retry-After, then follows gotos to completion', async () => {
-    server = await startRecordingServer([
+    server = await startServer([
       {
         method: 'POST',
         path: '/jobs',
@@ -62,7 +59,7 @@ describe('conformance: end, goto and retry actions (step-level and reusable)', (
   });
 
   it('ends the run (status ended) on a success end action, with the outputs known so far', async () => {
-    server = await startRecordingServer([
+    server = await startServer([
       { method: 'POST', path: '/jobs', reply: started },
       { method: 'GET', path: '/jobs/j1', reply: { json: { state: 'done', report: false } } },
     ]);
@@ -74,7 +71,7 @@ describe('conformance: end, goto and retry actions (step-level and reusable)', (
   });
 
   it('fails the run with reason end-action on a failure end action', async () => {
-    server = await startRecordingServer([
+    server = await startServer([
       { method: 'POST', path: '/jobs', reply: started },
       { method: 'GET', path: '/jobs/j1', reply: { json: { state: 'done' } } },
       { method: 'GET', path: '/reports', reply: { status: 404, json: {} } },
@@ -90,7 +87,7 @@ describe('conformance: end, goto and retry actions (step-level and reusable)', (
   });
 
   it('stops retrying at retryLimit and fails with the last answer', async () => {
-    server = await startRecordingServer([
+    server = await startServer([
       { method: 'POST', path: '/jobs', reply: { status: 503, json: {} } },
     ]);
     const result = await run();

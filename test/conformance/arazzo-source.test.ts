@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWorkflowRunner } from '../../lib/arazzo/index.ts';
 import {
   caseFile,
@@ -7,15 +7,12 @@ import {
   conformanceClassify,
   plainSend,
   type RecordingServer,
-  startRecordingServer,
+  serversClosedAfterEach,
 } from './harness.ts';
 
 const document = caseFile('arazzo-source', 'order.arazzo.yaml');
 let server: RecordingServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const startServer = serversClosedAfterEach();
 
 const routes = [
   { method: 'POST', path: '/tokens', reply: { status: 201, json: { token: 'tk1' } } },
@@ -44,7 +41,7 @@ describe('conformance: an arazzo-type source (workflows of another document)', (
   });
 
   it('runs the source’s workflows as dependencies and steps, each request at its source’s server', async () => {
-    server = await startRecordingServer(routes);
+    server = await startServer(routes);
     const runner = createWorkflowRunner(await compileCase(document), {
       servers: { 'flows/accounts': server.url, shop: server.url },
       send: plainSend,

@@ -1,16 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { caseFile, type RecordingServer, runCase, startRecordingServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { caseFile, type RecordingServer, runCase, serversClosedAfterEach } from './harness.ts';
 
 const document = caseFile('basics', 'basics.arazzo.yaml');
 let server: RecordingServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const startServer = serversClosedAfterEach();
 
 describe('conformance: an operation step, parameters, a JSON body, criteria and outputs', () => {
   it('sends exactly the requests the document describes and returns its outputs', async () => {
-    server = await startRecordingServer([
+    server = await startServer([
       { method: 'POST', path: '/pets', reply: { status: 201, json: { id: 'p-7' } } },
       {
         method: 'GET',
@@ -38,7 +35,7 @@ describe('conformance: an operation step, parameters, a JSON body, criteria and 
   });
 
   it('fails the run on the step whose criteria do not hold, and sends nothing after it', async () => {
-    server = await startRecordingServer([
+    server = await startServer([
       { method: 'POST', path: '/pets', reply: { status: 200, json: { id: 'p-7' } } },
     ]);
     const result = await runCase({

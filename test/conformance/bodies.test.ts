@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { caseFile, type RecordingServer, runCase, startRecordingServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { caseFile, type RecordingServer, runCase, serversClosedAfterEach } from './harness.ts';
 
 let server: RecordingServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const startServer = serversClosedAfterEach();
 
 describe('conformance: form, JSON (with replacements) and text request bodies', () => {
   it('encodes each body as its content type says, with runtime values substituted', async () => {
-    server = await startRecordingServer([
+    server = await startServer([
       { method: 'POST', path: '/login', reply: { json: { token: 't0k' } } },
       { method: 'POST', path: '/orders', reply: { status: 201, json: { id: 'o-9' } } },
       { method: 'POST', path: '/notes', reply: { status: 204 } },

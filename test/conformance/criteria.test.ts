@@ -1,17 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   caseFile,
   type RecordingServer,
   type Reply,
   runCase,
-  startRecordingServer,
+  serversClosedAfterEach,
 } from './harness.ts';
 
 let server: RecordingServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const startServer = serversClosedAfterEach();
 
 const PETS = [
   { name: 'Rex', age: 2 },
@@ -19,7 +16,7 @@ const PETS = [
 ];
 
 const start = async (health: Reply, pets: Reply = { json: PETS }) => {
-  server = await startRecordingServer([
+  server = await startServer([
     { method: 'GET', path: '/health', reply: health },
     { method: 'GET', path: '/pets', reply: pets },
   ]);

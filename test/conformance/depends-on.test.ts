@@ -1,12 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { caseFile, type RecordingServer, runCase, startRecordingServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { caseFile, type RecordingServer, runCase, serversClosedAfterEach } from './harness.ts';
 
 const document = caseFile('depends-on', 'depends-on.arazzo.yaml');
 let server: RecordingServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const startServer = serversClosedAfterEach();
 
 const run = async () =>
   runCase({
@@ -18,7 +15,7 @@ const run = async () =>
 
 describe('conformance: dependsOn and $workflows expressions', () => {
   it('completes each dependency once, in order, with the run’s inputs, before the first step', async () => {
-    server = await startRecordingServer([
+    server = await startServer([
       { method: 'POST', path: '/sessions', reply: { status: 201, json: { id: 's-1' } } },
       { method: 'POST', path: '/audits', reply: { status: 204 } },
       { method: 'GET', path: '/reports', reply: { json: { total: 12 } } },
@@ -44,7 +41,7 @@ describe('conformance: dependsOn and $workflows expressions', () => {
   });
 
   it('fails the run with a failed dependency’s failure, sending nothing more', async () => {
-    server = await startRecordingServer([
+    server = await startServer([
       { method: 'POST', path: '/sessions', reply: { status: 500, json: {} } },
     ]);
     const result = await run();

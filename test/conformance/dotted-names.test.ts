@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { caseFile, type RecordingServer, runCase, startRecordingServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { caseFile, type RecordingServer, runCase, serversClosedAfterEach } from './harness.ts';
 
 const document = caseFile('dotted-names', 'dotted-names.arazzo.yaml');
 let server: RecordingServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const startServer = serversClosedAfterEach();
 
 const run = async (owner: string) => {
-  server = await startRecordingServer([
+  server = await startServer([
     { method: 'GET', path: '/pets', reply: { json: [{ id: 'p-1' }, { id: 'p-2' }] } },
     { method: 'GET', path: '/pets/p-1', reply: { json: { id: 'p-1', name: 'Rex', owner: 'ann' } } },
   ]);

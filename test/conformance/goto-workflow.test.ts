@@ -1,12 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { caseFile, type RecordingServer, runCase, startRecordingServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { caseFile, type RecordingServer, runCase, serversClosedAfterEach } from './harness.ts';
 
 const document = caseFile('goto-workflow', 'goto-workflow.arazzo.yaml');
 let server: RecordingServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const startServer = serversClosedAfterEach();
 
 const run = async () =>
   runCase({
@@ -20,7 +17,7 @@ const sent = () =>
 
 describe('conformance: a goto to another workflow', () => {
   it('does not transfer when the step succeeds', async () => {
-    server = await startRecordingServer([
+    server = await startServer([
       { method: 'POST', path: '/reservations', reply: { status: 201, json: { id: 'r1' } } },
       { method: 'POST', path: '/payments', reply: { status: 201, json: { id: 'p1' } } },
     ]);
@@ -34,7 +31,7 @@ describe('conformance: a goto to another workflow', () => {
   });
 
   it('transfers for good: the target runs with the current inputs and its end ends the run', async () => {
-    server = await startRecordingServer([
+    server = await startServer([
       { method: 'POST', path: '/reservations', reply: { status: 409, json: {} } },
       { method: 'POST', path: '/waitlist', reply: { status: 201, json: { position: 4 } } },
     ]);
@@ -54,7 +51,7 @@ describe('conformance: a goto to another workflow', () => {
   });
 
   it('fails the run when the target workflow fails', async () => {
-    server = await startRecordingServer([
+    server = await startServer([
       { method: 'POST', path: '/reservations', reply: { status: 409, json: {} } },
       { method: 'POST', path: '/waitlist', reply: { status: 400, json: {} } },
     ]);
@@ -92,7 +89,7 @@ describe('conformance: a polling loop of gotos to the same workflow', () => {
   ];
 
   it('runs past 16 transfers: the step budget bounds it, not the call depth', async () => {
-    server = await startRecordingServer(pendingThenDone(20));
+    server = await startServer(pendingThenDone(20));
     const result = await poll(100);
     expect(result.status).toBe('completed');
     expect(server.requests).toHaveLength(21);
@@ -101,7 +98,7 @@ describe('conformance: a polling loop of gotos to the same workflow', () => {
   });
 
   it('fails with reason step-budget when the job never finishes', async () => {
-    server = await startRecordingServer(pendingThenDone(1_000));
+    server = await startServer(pendingThenDone(1_000));
     const result = await poll(30);
     expect(result.status).toBe('failed');
     expect(result.failure).toMatchObject({

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 import type { CompiledDocument } from '../../lib/arazzo/compiled-document.ts';
 import {
   type ClassifyFailure,
@@ -118,6 +119,24 @@ export const startRecordingServer = async (routes: readonly Route[]): Promise<Re
     url: `http://127.0.0.1:${port}`,
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+};
+
+/**
+ * For a test file: returns a `startRecordingServer` whose servers are closed after each test, so no case leaks a
+ * listening socket into the next.
+ */
+export const serversClosedAfterEach = (): ((
+  routes: readonly Route[],
+) => Promise<RecordingServer>) => {
+  const open: RecordingServer[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((server) => server.close()));
+  });
+  return async (routes) => {
+    const server = await startRecordingServer(routes);
+    open.push(server);
+    return server;
   };
 };
 

@@ -1,19 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   caseFile,
   caseIssues,
   type RecordingServer,
   type Reply,
   runCase,
-  startRecordingServer,
+  serversClosedAfterEach,
 } from './harness.ts';
 
 const document = caseFile('jsonpath-criteria', 'jsonpath-criteria.arazzo.yaml');
 let server: RecordingServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const startServer = serversClosedAfterEach();
 
 const STORES = [
   { name: 'north', pets: [{ name: 'Rex' }, { name: 'Tom' }] },
@@ -21,7 +18,7 @@ const STORES = [
 ];
 
 const runWith = async (stores: Reply, pets: Reply, status = 'available') => {
-  server = await startRecordingServer([
+  server = await startServer([
     { method: 'GET', path: '/stores', reply: stores },
     { method: 'GET', path: '/pets', reply: pets },
   ]);
@@ -102,7 +99,7 @@ describe('conformance: jsonpath criteria (RFC 9535; a non-empty node list passes
 
 describe('conformance: values embedded in a jsonpath query', () => {
   const byName = async (name: string, pets: readonly string[]) => {
-    server = await startRecordingServer([
+    server = await startServer([
       {
         method: 'GET',
         path: '/pets',

@@ -1,23 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   caseFile,
   caseIssues,
   type RecordingServer,
   runCase,
-  startRecordingServer,
+  serversClosedAfterEach,
 } from './harness.ts';
 
 const document = caseFile('multiple-sources', 'multiple-sources.arazzo.yaml');
-const servers: RecordingServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-
-const start = async (...routes: Parameters<typeof startRecordingServer>[0]) => {
-  const server = await startRecordingServer(routes);
-  servers.push(server);
-  return server;
-};
+const startServer = serversClosedAfterEach();
+const start = async (...routes: Parameters<typeof startServer>[0]) => startServer(routes);
 
 const withoutRaw = (server: RecordingServer) =>
   server.requests.map(({ rawHeaders: _raw, ...request }) => request);

@@ -1,18 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ArazzoInputError } from '../../lib/arazzo/index.ts';
 import {
   caseFile,
   caseIssues,
   type RecordingServer,
   runCase,
-  startRecordingServer,
+  serversClosedAfterEach,
 } from './harness.ts';
 
 let server: RecordingServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const startServer = serversClosedAfterEach();
 
 describe('conformance: bad documents and bad inputs are refused before anything is sent', () => {
   it('lists every problem of a document, each at its JSON Pointer', async () => {
@@ -26,7 +23,7 @@ describe('conformance: bad documents and bad inputs are refused before anything 
   });
 
   it('refuses inputs that break the schema, listing each problem, with no request', async () => {
-    server = await startRecordingServer([]);
+    server = await startServer([]);
     const run = runCase({
       document: caseFile('refusals', 'inputs.arazzo.yaml'),
       workflowId: 'read',

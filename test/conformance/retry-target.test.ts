@@ -1,18 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   caseFile,
   type RecordingServer,
   type Reply,
   runCase,
-  startRecordingServer,
+  serversClosedAfterEach,
 } from './harness.ts';
 
 const document = caseFile('retry-target', 'retry-target.arazzo.yaml');
 let server: RecordingServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const startServer = serversClosedAfterEach();
 
 const run = async () =>
   runCase({ document, workflowId: 'fetch', runner: { baseUrl: server?.url ?? '' } });
@@ -20,7 +17,7 @@ const calls = () => server?.requests.map((request) => `${request.method} ${reque
 
 /** `/data` answers `first`, then 200 with a value; `/sessions` and `/tokens/renew` as given. */
 const serve = (first: Reply, renew: Reply = { status: 200, json: {} }) =>
-  startRecordingServer([
+  startServer([
     { method: 'POST', path: '/sessions', reply: { status: 201, json: {} } },
     { method: 'POST', path: '/tokens/renew', reply: renew },
     {
@@ -70,7 +67,7 @@ describe('conformance: retry actions with a target step or workflow', () => {
   });
 
   it('stops retrying at retryLimit and fails with the step’s own answer', async () => {
-    server = await startRecordingServer([
+    server = await startServer([
       { method: 'POST', path: '/sessions', reply: { status: 201, json: {} } },
       { method: 'POST', path: '/tokens/renew', reply: { status: 200, json: {} } },
       { method: 'GET', path: '/data', reply: { status: 401, json: {} } },

@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { caseFile, type RecordingServer, runCase, startRecordingServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { caseFile, type RecordingServer, runCase, serversClosedAfterEach } from './harness.ts';
 
 let server: RecordingServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const startServer = serversClosedAfterEach();
 
 describe('conformance: components and workflow-level parameters and actions', () => {
   const start = async (status: string) => {
-    server = await startRecordingServer([
+    server = await startServer([
       { method: 'GET', path: '/pets/p1', reply: { json: { id: 'p1', status } } },
     ]);
     return runCase({

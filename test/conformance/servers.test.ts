@@ -7,14 +7,13 @@ import {
   compileCase,
   type RecordingServer,
   runCase,
-  startRecordingServer,
+  serversClosedAfterEach,
 } from './harness.ts';
 
 let server: RecordingServer | undefined;
+const startServer = serversClosedAfterEach();
 let dir: string | undefined;
 afterEach(async () => {
-  await server?.close();
-  server = undefined;
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   dir = undefined;
 });
@@ -47,7 +46,7 @@ describe('conformance: the servers of a source description', () => {
 
   it('sends each request to the first server declared for its operation when none is configured', async () => {
     // Prepare
-    server = await startRecordingServer([
+    server = await startServer([
       { method: 'GET', path: '/v1/items', reply: { json: ['a-1'] } },
       { method: 'GET', path: '/reads/items/a-1', reply: { json: { id: 'a-1' } } },
       { method: 'PUT', path: '/writes/items/a-1', reply: { json: { id: 'a-1' } } },
@@ -72,7 +71,7 @@ describe('conformance: the servers of a source description', () => {
 
   it('refuses to run a source whose only server is relative to a local file, until one is configured', async () => {
     // Prepare
-    server = await startRecordingServer([{ method: 'GET', path: '/ping', reply: { json: {} } }]);
+    server = await startServer([{ method: 'GET', path: '/ping', reply: { json: {} } }]);
     const document = caseFile('servers', 'relative.arazzo.yaml');
     // Act
     const refused: unknown = await runCase({ document, workflowId: 'ping', runner: {} }).catch(

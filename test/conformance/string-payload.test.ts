@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { caseFile, type RecordingServer, runCase, startRecordingServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { caseFile, type RecordingServer, runCase, serversClosedAfterEach } from './harness.ts';
 
 const document = caseFile('string-payload', 'string-payload.arazzo.yaml');
 let server: RecordingServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const startServer = serversClosedAfterEach();
 
 const start = async () => {
-  server = await startRecordingServer([
+  server = await startServer([
     { method: 'POST', path: '/oauth/token', reply: { json: { token: 't' } } },
     { method: 'POST', path: '/store/order', reply: { json: { id: 'o-1' } } },
     { method: 'POST', path: '/notes', reply: { status: 204 } },

@@ -1,20 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   caseFile,
   caseIssues,
   type RecordingServer,
   runCase,
-  startRecordingServer,
+  serversClosedAfterEach,
 } from './harness.ts';
 
 let server: RecordingServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const startServer = serversClosedAfterEach();
 
 const run = async (pets: unknown) => {
-  server = await startRecordingServer([{ method: 'GET', path: '/pets', reply: { json: pets } }]);
+  server = await startServer([{ method: 'GET', path: '/pets', reply: { json: pets } }]);
   const result = await runCase({
     document: caseFile('typed-criteria', 'typed-criteria.arazzo.yaml'),
     workflowId: 'anyPets',

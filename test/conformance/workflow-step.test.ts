@@ -1,12 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { caseFile, type RecordingServer, runCase, startRecordingServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { caseFile, type RecordingServer, runCase, serversClosedAfterEach } from './harness.ts';
 
 const document = caseFile('workflow-step', 'workflow-step.arazzo.yaml');
 let server: RecordingServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const startServer = serversClosedAfterEach();
 
 const run = async (inputs: Record<string, unknown>) =>
   runCase({ document, workflowId: 'readAccount', inputs, runner: { baseUrl: server?.url ?? '' } });
@@ -14,7 +11,7 @@ const sent = () => server?.requests.map(({ rawHeaders: _raw, ...request }) => re
 
 describe('conformance: a step that calls another workflow (workflowId, parameters as inputs)', () => {
   it('runs the called workflow with the parameters as inputs and reads its outputs', async () => {
-    server = await startRecordingServer([
+    server = await startServer([
       { method: 'POST', path: '/tokens', reply: { status: 201, json: { token: 'tk1' } } },
       { method: 'GET', path: '/accounts/a1', reply: { json: { plan: 'gold' } } },
     ]);
@@ -38,7 +35,7 @@ describe('conformance: a step that calls another workflow (workflowId, parameter
   });
 
   it('fails the run where the called workflow failed when the step has no failure action', async () => {
-    server = await startRecordingServer([
+    server = await startServer([
       { method: 'POST', path: '/tokens', reply: { status: 401, json: { error: 'no' } } },
     ]);
     const result = await run({ user: 'ann', account: 'a1' });
@@ -56,7 +53,7 @@ describe('conformance: a step that calls another workflow (workflowId, parameter
   });
 
   it('fails the step, sending nothing, when the inputs break the called workflow’s schema', async () => {
-    server = await startRecordingServer([]);
+    server = await startServer([]);
     const result = await run({ user: 'al', account: 'a1' });
     expect(result.status).toBe('failed');
     expect(result.failure).toMatchObject({
@@ -71,7 +68,7 @@ describe('conformance: a step that calls another workflow (workflowId, parameter
 
 describe('conformance: a stop inside a called workflow', () => {
   it('ends the caller too: its retry is not taken once the step budget is spent', async () => {
-    server = await startRecordingServer([]);
+    server = await startServer([]);
     const waits: number[] = [];
     const result = await runCase({
       document,
