@@ -1,48 +1,27 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type RecordingServer,
   type Route,
-  startRecordingServer,
+  serversClosedAfterEach,
 } from '../../conformance/harness.ts';
+import { runCliFromSource } from './cli-process.ts';
 
 // Where `arazzo run` sends the API key, and how it words each API's failures (docs/arazzo.md §12), as a process.
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const KEYS = 'test/fixtures/arazzo/key-sources/key-sources.arazzo.yaml';
 const API_KEY = 'key-routes-secret-8086';
-const exec = promisify(execFile);
 
-const cli = async (args: readonly string[]) => {
-  const { AMBERFLO_API_KEY: _unset, ...inherited } = process.env;
-  try {
-    const { stdout, stderr } = await exec('npx', ['node', 'tools/arazzo/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...inherited, AMBERFLO_API_KEY: API_KEY },
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
+const cli = async (args: readonly string[]) =>
+  runCliFromSource(args, { AMBERFLO_API_KEY: API_KEY });
 
-const servers: RecordingServer[] = [];
+const startServer = serversClosedAfterEach();
+const start = async (...routes: Route[]) => startServer(routes);
 const directories: string[] = [];
 afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
   for (const directory of directories.splice(0)) await rm(directory, { recursive: true });
 });
-const start = async (...routes: Route[]) => {
-  const server = await startRecordingServer(routes);
-  servers.push(server);
-  return server;
-};
 
 const customerRoute: Route = {
   method: 'GET',

@@ -1,47 +1,19 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type RecordingServer,
   type Route,
-  startRecordingServer,
+  serversClosedAfterEach,
 } from '../../conformance/harness.ts';
+import { runCliFromSource } from './cli-process.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MULTIPLE = 'test/conformance/cases/multiple-sources/multiple-sources.arazzo.yaml';
 const KEYS = 'test/fixtures/arazzo/key-sources/key-sources.arazzo.yaml';
 const API_KEY = 'cli-sources-key-5150';
-const exec = promisify(execFile);
 
-/**
- * Runs `tools/arazzo/cli.ts` from source as a process (what `npm run arazzo` runs, minus the prebuilt bundle, whose
- * own runs are in cli-bundle.test.ts); `env` replaces AMBERFLO_API_KEY (absent unless given).
- */
-const cli = async (args: readonly string[], env: Record<string, string> = {}) => {
-  const { AMBERFLO_API_KEY: _unset, ...inherited } = process.env;
-  try {
-    const { stdout, stderr } = await exec('npx', ['node', 'tools/arazzo/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...inherited, ...env },
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
+const cli = runCliFromSource;
 
-const servers: RecordingServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-const start = async (...routes: Route[]) => {
-  const server = await startRecordingServer(routes);
-  servers.push(server);
-  return server;
-};
+const startServer = serversClosedAfterEach();
+const start = async (...routes: Route[]) => startServer(routes);
 
 /** Each request as received: method, path and query, and every header but the ones fetch itself adds. */
 const received = (server: RecordingServer) =>
