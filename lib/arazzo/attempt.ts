@@ -29,6 +29,10 @@ export type Attempt = {
   readonly reason: FailureReason | undefined;
   readonly sendError?: unknown;
   readonly bodyText?: string;
+  /**
+   * The problems behind `reason`, handed to the classifier as `StepFailure.issues`: the body's schema violations for
+   * `response-schema`, what could not be evaluated for `evaluation` (docs/arazzo.md §3, §17).
+   */
   readonly schemaIssues?: readonly string[];
   /** For a workflow step: the called workflow's failure, innermost step first (docs/arazzo.md §17). */
   readonly innerFailure?: RunFailure;
@@ -157,7 +161,8 @@ export const performAttempt = async (
   const errors: string[] = [];
   const server = serverOf(run.settings, step);
   const built = buildRequest(server, step, scopeBase, errors, run.runSecrets);
-  let read: Read = { response: noAnswer(), reason: 'evaluation' };
+  // A request that could not be built names its problems, so that the failure says which value was at fault.
+  let read: Read = { response: noAnswer(), reason: 'evaluation', schemaIssues: errors };
   if (built !== undefined) {
     const sent = await send(frame, step, built, record, started);
     if ('stopped' in sent) return sent;

@@ -1,20 +1,16 @@
 /**
- * Simple conditions (docs/arazzo.md §5.1, §5.2): a tokenizer and a recursive-descent parser into an AST that is walked.
- * No eval, no `new Function`. Strings compare case-insensitively; absent behaves as null; comparisons do not chain.
+ * Simple conditions (docs/arazzo.md §5.1, §5.2): tokens (condition-tokens.ts) parsed by recursive descent into an AST
+ * that is walked. No eval, no `new Function`. Strings compare case-insensitively; absent behaves as null; comparisons
+ * do not chain.
  */
 
-import {
-  ConditionSyntaxError,
-  fail,
-  type Operand,
-  parseOperandExpression,
-} from './condition-operand.ts';
+import { ConditionSyntaxError, fail, type Operand } from './condition-operand.ts';
+import { type ComparisonOperator, NUMBER, type Token, tokenize } from './condition-tokens.ts';
 import type { DeclaredNames } from './declared-names.ts';
 import { type ExpressionScope, evaluateExpression } from './expression.ts';
 
 export { type Operand, parseOperand } from './condition-operand.ts';
-
-export type ComparisonOperator = '==' | '!=' | '<' | '<=' | '>' | '>=';
+export type { ComparisonOperator } from './condition-tokens.ts';
 
 /** A parsed condition. */
 export type ConditionNode =
@@ -28,182 +24,109 @@ export type ConditionNode =
     }
   | { readonly t: 'truthy'; readonly value: Operand };
 
-type Token =
-  | {
-      readonly k: 'op';
-      readonly v: '||' | '&&' | '!' | '(' | ')' | ComparisonOperator;
-      readonly at: number;
-    }
-  | { readonly k: 'value'; readonly v: Operand; readonly at: number };
-
 /** Result of parsing a condition. */
 export type ParsedCondition = { ok: true; node: ConditionNode } | { ok: false; error: string };
 
-const DELIMITERS = new Set(['!', '&', '(', ')', '<', '=', '>', '{', '|', '}']);
-const NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
+const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
 
-const tokenize = (source: string, names: DeclaredNames | undefined): Token[] => {
-  const tokens: Token[] = [];
-  let i = 0;
-  // Bounded: every branch advances `i`.
-  while (i < source.length) {
-    const c = source[i] ?? '';
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-      i += 1;
-      continue;
-    }
-    const two = source.slice(i, i + 2);
-    if (
-      two === '||' ||
-      two === '&&' ||
-      two === '==' ||
-      two === '!=' ||
-      two === '<=' ||
-      two === '>='
-    ) {
-      tokens.push({ k: 'op', v: two, at: i });
-      i += 2;
-      continue;
-    }
-    if (c === '!' || c === '(' || c === ')' || c === '<' || c === '>') {
-      tokens.push({ k: 'op', v: c, at: i });
-      i += 1;
-      continue;
-    }
-    if (c === '{' || c === '}') {
-      return fail(`unexpected "${c}" at ${i}: write conditions without braces`);
-    }
-    if (c === '=' || c === '&' || c === '|') return fail(`unexpected "${c}" at ${i}`);
-    if (c === "'") {
-      let value = '';
-      let j = i + 1;
-      let closed = false;
-      while (j < source.length) {
-        const d = source[j];
-        if (d === "'") {
-          if (source[j + 1] === "'") {
-            value += "'";
-            j += 2;
-            continue;
-          }
-          closed = true;
-          j += 1;
-          break;
-        }
-        value += d;
-        j += 1;
-      }
-      if (!closed) return fail(`unterminated string starting at ${i}`);
-      tokens.push({ k: 'value', v: { t: 'lit', value }, at: i });
-      i = j;
-      continue;
-    }
-    let j = i;
-    while (j < source.length && !DELIMITERS.has(source[j] ?? '') && !/\s/.test(source[j] ?? '')) {
-      j += 1;
-    }
-    const word = source.slice(i, j);
-    if (word.startsWith('$')) {
-      tokens.push({ k: 'value', v: parseOperandExpression(word, i, names), at: i });
-    } else if (word === 'true' || word === 'false') {
-      tokens.push({ k: 'value', v: { t: 'lit', value: word === 'true' }, at: i });
-    } else if (word === 'null') {
-      tokens.push({ k: 'value', v: { t: 'lit', value: null }, at: i });
-    } else if (NUMBER.test(word)) {
-      tokens.push({ k: 'value', v: { t: 'lit', value: Number(word) }, at: i });
-    } else {
-      return fail(`unexpected "${word}" at ${i}`);
-    }
-    i = j;
-  }
-  return tokens;
+/** The parser's place in the token list: a recursive descent that only ever moves forward. */
+type Cursor = { readonly tokens: readonly Token[]; position: number };
+
+const peek = (cursor: Cursor): Token | undefined => cursor.tokens[cursor.position];
+
+const isOp = (token: Token | undefined, value: string): boolean =>
+  token !== undefined && token.k === 'op' && token.v === value;
+
+const describe = (token: Token | undefined): string =>
+  token === undefined
+    ? 'end of condition'
+    : token.k === 'op'
+      ? `"${token.v}" at ${token.at}`
+      : `a value at ${token.at}`;
+
+/** The comparison operator at the cursor, if there is one. */
+const comparisonAt = (cursor: Cursor): ComparisonOperator | undefined => {
+  const next = peek(cursor);
+  return next?.k === 'op' && COMPARISONS.has(next.v) ? (next.v as ComparisonOperator) : undefined;
 };
 
-const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+const expectNoComparison = (cursor: Cursor, what: string): void => {
+  if (comparisonAt(cursor) !== undefined) {
+    fail(`${describe(peek(cursor))}: ${what} cannot be compared`);
+  }
+};
 
-const createParser = (tokens: readonly Token[]) => {
-  let position = 0;
-  const peek = (): Token | undefined => tokens[position];
-  const isOp = (token: Token | undefined, value: string): boolean =>
-    token !== undefined && token.k === 'op' && token.v === value;
-  const describe = (token: Token | undefined): string =>
-    token === undefined
-      ? 'end of condition'
-      : token.k === 'op'
-        ? `"${token.v}" at ${token.at}`
-        : `a value at ${token.at}`;
+const value = (cursor: Cursor): Operand => {
+  const token = peek(cursor);
+  if (token?.k !== 'value') return fail(`expected a value, found ${describe(token)}`);
+  cursor.position += 1;
+  return token.v;
+};
 
-  const expectNoComparison = (what: string): void => {
-    const next = peek();
-    if (next?.k === 'op' && COMPARISONS.has(next.v)) {
-      fail(`${describe(next)}: ${what} cannot be compared`);
-    }
-  };
+/** `( condition )`, the cursor on the `(`. */
+const group = (cursor: Cursor): ConditionNode => {
+  cursor.position += 1;
+  const inner = or(cursor);
+  if (!isOp(peek(cursor), ')')) return fail(`expected ")", found ${describe(peek(cursor))}`);
+  cursor.position += 1;
+  return inner;
+};
 
-  const value = (): Operand => {
-    const token = peek();
-    if (token?.k !== 'value') return fail(`expected a value, found ${describe(token)}`);
-    position += 1;
-    return token.v;
-  };
+/** `!value` or `!( condition )`, the cursor on the `!`. */
+const negation = (cursor: Cursor): ConditionNode => {
+  cursor.position += 1;
+  const item = isOp(peek(cursor), '(')
+    ? group(cursor)
+    : { t: 'truthy' as const, value: value(cursor) };
+  expectNoComparison(cursor, 'a negation');
+  return { t: 'not', item };
+};
 
-  const group = (): ConditionNode => {
-    position += 1;
-    const inner = or();
-    if (!isOp(peek(), ')')) return fail(`expected ")", found ${describe(peek())}`);
-    position += 1;
+/** A negation, a group, a comparison of two values, or one value taken for its truthiness. */
+const basic = (cursor: Cursor): ConditionNode => {
+  if (isOp(peek(cursor), '!')) return negation(cursor);
+  if (isOp(peek(cursor), '(')) {
+    const inner = group(cursor);
+    expectNoComparison(cursor, 'a parenthesised group');
     return inner;
-  };
+  }
+  const left = value(cursor);
+  const op = comparisonAt(cursor);
+  if (op === undefined) return { t: 'truthy', value: left };
+  cursor.position += 1;
+  const right = value(cursor);
+  expectNoComparison(cursor, 'a comparison (comparisons do not chain)');
+  return { t: 'cmp', op, left, right };
+};
 
-  const basic = (): ConditionNode => {
-    if (isOp(peek(), '!')) {
-      position += 1;
-      const item = isOp(peek(), '(') ? group() : { t: 'truthy' as const, value: value() };
-      expectNoComparison('a negation');
-      return { t: 'not', item };
-    }
-    if (isOp(peek(), '(')) {
-      const inner = group();
-      expectNoComparison('a parenthesised group');
-      return inner;
-    }
-    const left = value();
-    const next = peek();
-    if (next?.k === 'op' && COMPARISONS.has(next.v)) {
-      position += 1;
-      const right = value();
-      expectNoComparison('a comparison (comparisons do not chain)');
-      return { t: 'cmp', op: next.v as ComparisonOperator, left, right };
-    }
-    return { t: 'truthy', value: left };
-  };
+/** Items joined by `operator`; one item is returned as it is. */
+const chain = (
+  cursor: Cursor,
+  operator: '&&' | '||',
+  item: (cursor: Cursor) => ConditionNode,
+  t: 'and' | 'or',
+): ConditionNode => {
+  const items = [item(cursor)];
+  // Bounded: every iteration consumes the operator and at least one token of the item.
+  while (isOp(peek(cursor), operator)) {
+    cursor.position += 1;
+    items.push(item(cursor));
+  }
+  return items.length === 1 ? (items[0] as ConditionNode) : { t, items };
+};
 
-  const and = (): ConditionNode => {
-    const items = [basic()];
-    while (isOp(peek(), '&&')) {
-      position += 1;
-      items.push(basic());
-    }
-    return items.length === 1 ? (items[0] as ConditionNode) : { t: 'and', items };
-  };
+const and = (cursor: Cursor): ConditionNode => chain(cursor, '&&', basic, 'and');
 
-  const or = (): ConditionNode => {
-    const items = [and()];
-    while (isOp(peek(), '||')) {
-      position += 1;
-      items.push(and());
-    }
-    return items.length === 1 ? (items[0] as ConditionNode) : { t: 'or', items };
-  };
+// `||` binds loosest: a condition is an `or` of `and`s of basics.
+const or = (cursor: Cursor): ConditionNode => chain(cursor, '||', and, 'or');
 
-  return {
-    parse: (): ConditionNode => {
-      if (tokens.length === 0) return fail('empty condition');
-      const node = or();
-      if (position < tokens.length) fail(`unexpected ${describe(peek())}`);
-      return node;
-    },
-  };
+/** The whole token list as one condition: nothing may be left over. */
+const parseTokens = (tokens: readonly Token[]): ConditionNode => {
+  if (tokens.length === 0) return fail('empty condition');
+  const cursor: Cursor = { tokens, position: 0 };
+  const node = or(cursor);
+  if (cursor.position < tokens.length) fail(`unexpected ${describe(peek(cursor))}`);
+  return node;
 };
 
 /**
@@ -212,7 +135,7 @@ const createParser = (tokens: readonly Token[]) => {
  */
 export const parseCondition = (source: string, names?: DeclaredNames): ParsedCondition => {
   try {
-    return { ok: true, node: createParser(tokenize(source, names)).parse() };
+    return { ok: true, node: parseTokens(tokenize(source, names)) };
   } catch (error) {
     if (error instanceof ConditionSyntaxError) return { ok: false, error: error.message };
     throw error;

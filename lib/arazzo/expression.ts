@@ -102,11 +102,8 @@ const pointerOf = (
     : { ok: true, path: tokens };
 };
 
-/**
- * Parses a whole string as one runtime expression. Returns `{ ok: false, error }` for anything that does not match
- * our grammar.
- */
-export const parseExpression = (text: string): ParsedExpression => {
+/** `$url`, `$method`, `$statusCode`, and the request's or response's headers, parameters and bodies. */
+const parseMessagePart = (text: string): ParsedExpression | undefined => {
   const simple = SIMPLE.get(text);
   if (simple !== undefined) return { ok: true, expression: { kind: simple, text } };
   let match = HEADER_RE.exec(text);
@@ -120,13 +117,16 @@ export const parseExpression = (text: string): ParsedExpression => {
     return { ok: true, expression: { kind, name: match[2] ?? '', text } };
   }
   match = BODY_RE.exec(text);
-  if (match) {
-    const pointer = pointerOf(match[2]);
-    if (!pointer.ok) return pointer;
-    const kind = match[1] === 'request' ? 'requestBody' : 'responseBody';
-    return { ok: true, expression: { kind, path: pointer.path, text } };
-  }
-  match = INPUT_OUTPUT_RE.exec(text);
+  if (!match) return undefined;
+  const pointer = pointerOf(match[2]);
+  if (!pointer.ok) return pointer;
+  const kind = match[1] === 'request' ? 'requestBody' : 'responseBody';
+  return { ok: true, expression: { kind, path: pointer.path, text } };
+};
+
+/** Named values of the run: `$inputs`, `$outputs`, `$steps.<id>.outputs`, `$workflows.<id>.inputs|outputs`. */
+const parseRunValue = (text: string): ParsedExpression | undefined => {
+  let match = INPUT_OUTPUT_RE.exec(text);
   if (match) {
     const pointer = pointerOf(match[3]);
     if (!pointer.ok) return pointer;
@@ -137,39 +137,45 @@ export const parseExpression = (text: string): ParsedExpression => {
   if (match) {
     const pointer = pointerOf(match[3]);
     if (!pointer.ok) return pointer;
-    return {
-      ok: true,
-      expression: {
-        kind: 'stepOutput',
-        stepId: match[1] ?? '',
-        name: match[2] ?? '',
-        path: pointer.path,
-        text,
-      },
-    };
+    const [stepId, name] = [match[1] ?? '', match[2] ?? ''];
+    return { ok: true, expression: { kind: 'stepOutput', stepId, name, path: pointer.path, text } };
   }
   match = WORKFLOWS_RE.exec(text);
-  if (match) {
-    const pointer = pointerOf(match[4]);
-    if (!pointer.ok) return pointer;
-    const kind = match[2] === 'inputs' ? 'workflowInput' : 'workflowOutput';
-    const [workflowId, name] = [match[1] ?? '', match[3] ?? ''];
-    return { ok: true, expression: { kind, workflowId, name, path: pointer.path, text } };
-  }
-  match = COMPONENT_RE.exec(text);
+  if (!match) return undefined;
+  const pointer = pointerOf(match[4]);
+  if (!pointer.ok) return pointer;
+  const kind = match[2] === 'inputs' ? 'workflowInput' : 'workflowOutput';
+  const [workflowId, name] = [match[1] ?? '', match[3] ?? ''];
+  return { ok: true, expression: { kind, workflowId, name, path: pointer.path, text } };
+};
+
+/** References into the document: `$components.<section>.<name>` and `$sourceDescriptions.<name>.<ref>`. */
+const parseDocumentReference = (text: string): ParsedExpression | undefined => {
+  const match = COMPONENT_RE.exec(text);
   if (match) {
     const section = match[1] as 'parameters' | 'successActions' | 'failureActions' | 'inputs';
     return { ok: true, expression: { kind: 'component', section, name: match[2] ?? '', text } };
   }
-  match = SOURCE_RE.exec(text);
-  if (match) {
-    return {
-      ok: true,
-      expression: { kind: 'sourceDescription', name: match[1] ?? '', ref: match[2] ?? '', text },
-    };
-  }
-  return { ok: false, error: `"${text}" is not a valid runtime expression` };
+  const source = SOURCE_RE.exec(text);
+  if (!source) return undefined;
+  const [name, ref] = [source[1] ?? '', source[2] ?? ''];
+  return { ok: true, expression: { kind: 'sourceDescription', name, ref, text } };
 };
+
+const notAnExpression = (text: string): ParsedExpression => ({
+  ok: false,
+  error: `"${text}" is not a valid runtime expression`,
+});
+
+/**
+ * Parses a whole string as one runtime expression. Returns `{ ok: false, error }` for anything that does not match
+ * our grammar.
+ */
+export const parseExpression = (text: string): ParsedExpression =>
+  parseMessagePart(text) ??
+  parseRunValue(text) ??
+  parseDocumentReference(text) ??
+  notAnExpression(text);
 
 /** A string with embedded `{$...}` expressions, split into literal text and expressions. */
 export type TemplatePart = string | Expression;

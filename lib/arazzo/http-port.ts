@@ -73,7 +73,10 @@ export type StepFailure = {
   readonly bodyText?: string;
   /** What `Send` threw, for transport and timeout failures. */
   readonly error?: unknown;
-  /** For `response-schema`: where the body breaks the documented schema (never the body's values). */
+  /**
+   * For `response-schema`: where the body breaks the documented schema; for `evaluation`: what could not be evaluated
+   * (an absent path parameter, an absent embedded value, a called workflow's input problems). Never a value.
+   */
   readonly issues?: readonly string[];
   /**
    * The source description of the failing step's operation (`HttpRequest.source`), so a caller running several APIs

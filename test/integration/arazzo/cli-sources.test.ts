@@ -8,6 +8,7 @@ import { runCliFromSource } from './cli-process.ts';
 
 const MULTIPLE = 'test/conformance/cases/multiple-sources/multiple-sources.arazzo.yaml';
 const KEYS = 'test/fixtures/arazzo/key-sources/key-sources.arazzo.yaml';
+const ABSENT = 'test/fixtures/arazzo/absent-parameter/absent-parameter.arazzo.yaml';
 const API_KEY = 'cli-sources-key-5150';
 
 const cli = runCliFromSource;
@@ -128,6 +129,26 @@ describe('arazzo run with more than one source', () => {
       { method: 'GET', url: '/plans/gold', headers: {} },
       { method: 'GET', url: '/plans/gold', headers: { 'x-api-key': API_KEY } },
     ]);
+  });
+
+  it('fails a step whose path parameter is absent, naming the parameter, without sending anything', async () => {
+    // Prepare
+    const pets = await start(...petRoutes);
+    const args = ['run', ABSENT, '--workflow', 'readPet', '--inputs', '{}', '--server', pets.url];
+    // Act
+    const { code, stdout } = await cli(args);
+    // Assess
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({
+      status: 'failed',
+      failure: {
+        stepId: 'findPet',
+        reason: 'evaluation',
+        code: 'EVALUATION',
+        message: 'Workflow expression could not be evaluated (path parameter "petId" is absent)',
+      },
+    });
+    expect(pets.requests).toEqual([]);
   });
 
   it.each([

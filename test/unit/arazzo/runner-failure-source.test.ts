@@ -3,7 +3,8 @@ import type { StepFailure } from '../../../lib/arazzo/http-port.ts';
 import { testClassify } from './support.ts';
 import { getItem, routedSend, runnerOf } from './workflows-support.ts';
 
-// The classifier learns the failing step's source (StepFailure.source), so a caller can word each API's failures.
+// The classifier learns the failing step's source (StepFailure.source), so a caller can word each API's failures,
+// and for an evaluation failure what was at fault (StepFailure.issues).
 
 const recording = () => {
   const seen: StepFailure[] = [];
@@ -78,5 +79,50 @@ describe('StepFailure.source', () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]?.source).toBeUndefined();
     expect(http.requests).toEqual([]);
+  });
+});
+
+describe('StepFailure.issues for an evaluation failure', () => {
+  it('names the absent path parameter of a request that could not be built', async () => {
+    // Prepare
+    const { seen, classify } = recording();
+    const http = routedSend();
+    const workflow = { workflowId: 'wf', steps: [getItem('read', '$inputs.id')] };
+    const { runner } = runnerOf([workflow], http.send, { classify });
+    // Act
+    const result = await runner.run('wf', {});
+    // Assess
+    expect(http.requests).toEqual([]);
+    expect(result.failure).toMatchObject({ stepId: 'read', reason: 'evaluation' });
+    expect(seen.map((failure) => failure.issues)).toEqual([['path parameter "itemId" is absent']]);
+  });
+
+  it('names the expression of an absent embedded value', async () => {
+    // Prepare
+    const { seen, classify } = recording();
+    const http = routedSend();
+    const workflow = { workflowId: 'wf', steps: [getItem('read', 'item-{$inputs.id}')] };
+    const { runner } = runnerOf([workflow], http.send, { classify });
+    // Act
+    await runner.run('wf', {});
+    // Assess
+    expect(http.requests).toEqual([]);
+    expect(seen[0]?.issues).toContain('absent value embedded in "item-{$inputs.id}"');
+  });
+
+  it('lists the called workflow’s input problems for a workflow step', async () => {
+    // Prepare
+    const { seen, classify } = recording();
+    const strict = {
+      ...callee,
+      inputs: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+    };
+    const { runner } = runnerOf([strict, caller], routedSend().send, { classify });
+    // Act
+    await runner.run('caller', {});
+    // Assess
+    expect(seen.map((failure) => failure.issues)).toEqual([
+      ['workflow "callee": inputs/id: is required'],
+    ]);
   });
 });

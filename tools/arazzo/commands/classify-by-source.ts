@@ -5,6 +5,7 @@
  * `CRITERIA` (a 2xx/3xx answer that failed its criteria), `NO_ANSWER` (network, refused or oversize answer),
  * `TIMEOUT` (the request's timeout or the run's deadline), `RESPONSE_SCHEMA` (a success body breaking its documented
  * schema), `STEP_BUDGET` and `EVALUATION` (the document's own problems), `UNEXPECTED` (anything else).
+ * `RESPONSE_SCHEMA` and `EVALUATION` messages end with the first problems the runner listed.
  */
 import { createSecretScrubber } from '../../../lib/amberflo/classify.ts';
 import type { ClassifyFailure, StepFailure } from '../../../lib/arazzo/index.ts';
@@ -13,6 +14,7 @@ import { truncate } from '../../../lib/truncate.ts';
 type Classified = { code: string; message: string };
 
 const MAX_TEXT = 300;
+const MAX_ISSUES = 3;
 
 /** Where the failure happened, for the message. */
 const whose = (failure: StepFailure): string =>
@@ -41,6 +43,15 @@ const noAnswer = (failure: StepFailure, code: string, scrub: (text: string) => s
   };
 };
 
+/**
+ * The first problems the runner listed (`StepFailure.issues`: where a body breaks its schema, which parameter or
+ * embedded expression was absent), so that the message says what was at fault (docs/arazzo.md §3, §17).
+ */
+const detailOf = (failure: StepFailure, scrub: (text: string) => string): string => {
+  const where = (failure.issues ?? []).slice(0, MAX_ISSUES).join('; ');
+  return where === '' ? '' : ` (${truncate(scrub(where), MAX_TEXT)})`;
+};
+
 /** The classifier for sources that are not Amberflo's. */
 export const createGenericClassifier =
   (secrets: () => readonly string[]): ClassifyFailure =>
@@ -57,18 +68,18 @@ export const createGenericClassifier =
       case 'timeout':
       case 'deadline':
         return noAnswer(failure, 'TIMEOUT', scrub);
-      case 'response-schema': {
-        const where = (failure.issues ?? []).slice(0, 3).join('; ');
-        const detail = where === '' ? '' : ` (${where})`;
+      case 'response-schema':
         return {
           code: 'RESPONSE_SCHEMA',
-          message: `HTTP ${failure.statusCode ?? '?'} from ${whose(failure)} is not the documented JSON${detail}`,
+          message: `HTTP ${failure.statusCode ?? '?'} from ${whose(failure)} is not the documented JSON${detailOf(failure, scrub)}`,
         };
-      }
       case 'step-budget':
         return { code: 'STEP_BUDGET', message: 'Workflow step budget exhausted (--max-steps)' };
       case 'evaluation':
-        return { code: 'EVALUATION', message: 'Workflow expression could not be evaluated' };
+        return {
+          code: 'EVALUATION',
+          message: `Workflow expression could not be evaluated${detailOf(failure, scrub)}`,
+        };
       default:
         return { code: 'UNEXPECTED', message: 'Workflow failed for an unknown reason' };
     }

@@ -57,6 +57,31 @@ describe('createGenericClassifier: another API’s failures', () => {
       },
     ],
     [
+      'an expression that could not be evaluated, with the first three problems',
+      {
+        reason: 'evaluation',
+        statusCode: null,
+        issues: [
+          'path parameter "petId" is absent',
+          'absent value embedded in "pet {$inputs.name}"',
+          'header "x-note" contains CR or LF',
+          'a fourth problem',
+        ],
+        source: 'pets',
+      },
+      {
+        code: 'EVALUATION',
+        message:
+          'Workflow expression could not be evaluated (path parameter "petId" is absent; ' +
+          'absent value embedded in "pet {$inputs.name}"; header "x-note" contains CR or LF)',
+      },
+    ],
+    [
+      'an evaluation failure without listed problems',
+      { reason: 'evaluation', statusCode: null },
+      { code: 'EVALUATION', message: 'Workflow expression could not be evaluated' },
+    ],
+    [
       'the step budget',
       { reason: 'step-budget', statusCode: null },
       { code: 'STEP_BUDGET', message: 'Workflow step budget exhausted (--max-steps)' },
