@@ -16,7 +16,7 @@ import {
   type Frame,
   type FrameEnd,
   type RunnerSettings,
-  redactEarlierEntries,
+  redactRunResult,
   type Started,
   stopRun,
   type Transfer,
@@ -151,6 +151,5 @@ export const runWorkflow = async (
 ): Promise<RunResult> => {
   const run = createRunState(settings, FLOW, workflows, { key: workflow.key, inputs }, options);
   const result = await runFrame(createFrame(run, workflow, inputs, 0));
-  redactEarlierEntries(run);
-  return result;
+  return redactRunResult(run, result);
 };

@@ -111,7 +111,11 @@ const onFailure = async (execution: Execution, attempt: Attempt): Promise<Next> 
   return followRetry(execution, attempt, chosen, choice.retryWaitMs ?? 0);
 };
 
-/** Stops the run before an attempt when the step budget is spent or the time is up. */
+/**
+ * Stops the run before an attempt when the step budget is spent or the time is up. Without a failed answer to blame,
+ * the budget's failure is this step's, with the status of the run's last answer (docs/arazzo.md §6): every attempt
+ * that sent a request is traced before the next one starts.
+ */
 const stopBeforeAttempt = (execution: Execution): RunResult | undefined => {
   const { frame, step, record } = execution;
   const { run } = frame;
@@ -120,7 +124,7 @@ const stopBeforeAttempt = (execution: Execution): RunResult | undefined => {
       stepId: step.stepId,
       ...nestedKey(frame),
       reason: 'step-budget' as const,
-      statusCode: record.statusCode,
+      statusCode: run.trace.at(-1)?.statusCode ?? null,
     };
     return stopRun(
       frame,
@@ -153,13 +157,15 @@ export const executeStep = async (
     outcome: 'failure',
     succeeded: false,
   };
-  frame.run.steps.push(record);
   const started = frame.run.settings.now();
   const execution: Execution = { frame, step, index, record, started, detour };
   // Bounded by maxSteps: each attempt counts one execution.
   for (;;) {
     const stopped = stopBeforeAttempt(execution);
     if (stopped !== undefined) return stopped;
+    // Recorded when its first attempt starts, so before a called workflow's steps (docs/arazzo.md §17); an
+    // execution the budget or the deadline did not let start has no record.
+    if (record.attempts === 0) frame.run.steps.push(record);
     const result =
       step.kind === 'operation'
         ? await performAttempt(frame, step, record, started)

@@ -13,6 +13,7 @@ import {
   nestedKey,
   type RunState,
   redactRun,
+  redactRunValue,
 } from './run-state.ts';
 
 /** What a failed attempt adds to its classification. */
@@ -38,7 +39,8 @@ export const finishRun = (
   for (const [name, expression] of frame.workflow.outputs) {
     const value = evaluateExpression(expression, scope);
     if (value === undefined) continue;
-    workflowOutputs[name] = typeof value === 'string' ? redactRun(run, value) : value;
+    // Redacted at any depth: an output may hold a whole body or input object (docs/arazzo.md §7).
+    workflowOutputs[name] = redactRunValue(run, value);
   }
   if (status !== 'failed') {
     run.completed.set(frame.workflow.key, { inputs: frame.inputs, outputs: workflowOutputs });

@@ -7,6 +7,7 @@ import type { ClassifyFailure, FailureReason, Send } from './http-port.ts';
 import { resolveTokens } from './json-pointer.ts';
 import type { PreparedOperationStep, PreparedWorkflow } from './prepare.ts';
 import { redactSecrets } from './redact.ts';
+import { redactSecretsIn } from './redact-values.ts';
 import type { RunFailure, RunResult, StepRecord, TraceEntry } from './run-result.ts';
 import type { ServerTable } from './servers.ts';
 
@@ -208,6 +209,10 @@ export const nestedKey = (frame: Frame): { workflowId?: string } =>
 export const redactRun = (run: RunState, text: string): string =>
   run.runSecrets.size === 0 ? text : redactSecrets(text, [...run.runSecrets]);
 
+/** Removes every secret the run knows of from every string of a value: outputs may be objects or arrays. */
+export const redactRunValue = (run: RunState, value: unknown): unknown =>
+  redactSecretsIn(value, run.runSecrets);
+
 /** The server of the step's operation; the runner resolved one for every operation when it was created. */
 export const serverOf = (settings: RunnerSettings, step: PreparedOperationStep): ServerBase => {
   const server = settings.servers.get(step.operation);
@@ -229,15 +234,24 @@ export const stopRun = (frame: Frame, result: RunResult): RunResult => {
 };
 
 /**
- * Redacts the trace and the handled failures once more when the run ends: a value that became secret in a later
- * frame (a called workflow's `format: password` input, a sensitive header sent later) may sit in earlier entries.
+ * The result, redacted once more when the run ends (docs/arazzo.md §7, §12): a value that became secret in a later
+ * frame (a called workflow's password input, a sensitive header) may sit in earlier entries or in the outputs.
  */
-export const redactEarlierEntries = (run: RunState): void => {
-  if (run.runSecrets.size === 0) return;
+export const redactRunResult = (run: RunState, result: RunResult): RunResult => {
+  if (run.runSecrets.size === 0) return result;
+  // The result's trace and handled failures are the run's own arrays.
   run.trace.forEach((entry, index) => {
     run.trace[index] = { ...entry, path: redactRun(run, entry.path) };
   });
   run.handledFailures.forEach((failure, index) => {
     run.handledFailures[index] = { ...failure, message: redactRun(run, failure.message) };
   });
+  const { failure } = result;
+  return {
+    ...result,
+    outputs: redactRunValue(run, result.outputs) as Record<string, unknown>,
+    ...(failure === undefined
+      ? {}
+      : { failure: { ...failure, message: redactRun(run, failure.message) } }),
+  };
 };

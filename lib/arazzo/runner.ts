@@ -40,7 +40,11 @@ export type WorkflowRunnerOptions = {
    * goto targets). Default 100.
    */
   readonly maxSteps?: number;
-  /** Cap on one retry wait (retryAfter or Retry-After). Default 10 000 ms. */
+  /**
+   * Cap on a wait the server asks for (`Retry-After`, before a retry or a failure goto) and on the failure-goto
+   * backoff. Default 10 000 ms. A document's own `retryAfter` is waited in full (docs/arazzo.md §6), within the
+   * deadline.
+   */
   readonly maxRetryWaitMs?: number;
   /** Per-request timeout, further capped by the deadline. Default 10 000 ms. */
   readonly requestTimeoutMs?: number;

@@ -35,7 +35,7 @@ export const firstMatching = (
 export type FailureContext = {
   readonly scope: ExpressionScope;
   readonly statusCode: number | null;
-  /** The server's Retry-After, in ms. */
+  /** The server's Retry-After, in ms (capped by `maxRetryWaitMs`; the document's `retryAfter` is not). */
   readonly retryAfterMs: number | undefined;
   /** Retries used per action in this run; a chosen retry counts one. */
   readonly counters: Map<string, number>;
@@ -51,6 +51,17 @@ export type FailureChoice = {
   readonly retryWaitMs?: number;
 };
 
+/**
+ * The wait before a retry (docs/arazzo.md §6, §10): the longer of the document's `retryAfter`, made in full (1.0.1:
+ * the delay SHALL be made), and the server's `Retry-After`, capped by `maxRetryWaitMs` (a server does not choose how
+ * long we sleep). A wait past the run's deadline is the caller's to refuse (run-actions.ts).
+ */
+const retryWaitOf = (action: PreparedAction, context: FailureContext): number => {
+  const serverMs =
+    context.retryAfterMs === undefined ? 0 : Math.min(context.retryAfterMs, context.maxRetryWaitMs);
+  return Math.max(action.retryAfterMs, serverMs);
+};
+
 /** The first failure action that applies; none means the step, and with it the run, fails. */
 export const chooseFailureAction = (
   actions: readonly PreparedAction[],
@@ -63,12 +74,7 @@ export const chooseFailureAction = (
       // An exhausted retry lets evaluation move on to the next matching action (docs/arazzo.md §6).
       if (used >= action.retryLimit) continue;
       context.counters.set(action.counterKey, used + 1);
-      // retryAfter is the document's floor; a longer Retry-After from the server wins.
-      const retryWaitMs = Math.min(
-        Math.max(context.retryAfterMs ?? 0, action.retryAfterMs),
-        context.maxRetryWaitMs,
-      );
-      return { action, retryWaitMs };
+      return { action, retryWaitMs: retryWaitOf(action, context) };
     }
     // A bounded number of transient failure gotos per run: past it, the action no longer applies.
     if (
