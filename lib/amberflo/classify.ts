@@ -210,17 +210,22 @@ export const classifyThrown = (thrown: unknown, context?: ClassifyContext): AppE
 const unreadableAnswer = (
   failure: StepFailure,
   secrets: readonly string[],
-): { code: ErrorCode; message: string } => {
+): { code: ErrorCode; message: string } => ({
+  code: 'AMBERFLO_UNAVAILABLE',
+  message: withIssues(
+    `Amberflo answered HTTP ${failure.statusCode ?? '?'} with a body that is not the documented JSON`,
+    failure,
+    secrets,
+  ),
+});
+
+/**
+ * The message with the first problems the interpreter named (where a body breaks its schema, which expression could
+ * not be evaluated), scrubbed and truncated: the dead letter says what was wrong, never the values (docs/arazzo.md §3).
+ */
+const withIssues = (message: string, failure: StepFailure, secrets: readonly string[]): string => {
   const where = (failure.issues ?? []).slice(0, 3).join('; ');
-  const scrub = createSecretScrubber(secrets);
-  return {
-    code: 'AMBERFLO_UNAVAILABLE',
-    message: truncate(
-      scrub(
-        `Amberflo answered HTTP ${failure.statusCode ?? '?'} with a body that is not the documented JSON${where === '' ? '' : ` (${where})`}`,
-      ),
-    ),
-  };
+  return truncate(createSecretScrubber(secrets)(where === '' ? message : `${message} (${where})`));
 };
 
 /**
@@ -277,7 +282,10 @@ export const createWorkflowFailureClassifier = (
           message: 'Workflow step budget exhausted (a loop in the document)',
         };
       case 'evaluation':
-        return { code: 'UNEXPECTED', message: 'Workflow expression could not be evaluated' };
+        return {
+          code: 'UNEXPECTED',
+          message: withIssues('Workflow expression could not be evaluated', failure, list),
+        };
       default:
         return { code: 'UNEXPECTED', message: 'Workflow failed for an unknown reason' };
     }

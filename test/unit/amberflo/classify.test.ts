@@ -233,6 +233,28 @@ describe('classifyWorkflowFailure', () => {
     );
   });
 
+  it('names the expressions that could not be evaluated, scrubbed, and keeps the bare message without them', () => {
+    // Prepare
+    const classify = createWorkflowFailureClassifier(() => [KEY]);
+    // Act
+    const named = classify({
+      reason: 'evaluation',
+      statusCode: null,
+      issues: ['path parameter "customerId" is absent', `header carries ${KEY}`],
+    });
+    const bare = classify({ reason: 'evaluation', statusCode: null });
+    // Assess
+    expect(named).toEqual({
+      code: 'UNEXPECTED',
+      message:
+        'Workflow expression could not be evaluated (path parameter "customerId" is absent; header carries [REDACTED])',
+    });
+    expect(bare).toEqual({
+      code: 'UNEXPECTED',
+      message: 'Workflow expression could not be evaluated',
+    });
+  });
+
   it('scrubs the key from messages when built with the known secrets', () => {
     // Prepare
     const classify = createWorkflowFailureClassifier(() => [KEY]);
