@@ -1,5 +1,6 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import { createAmberfloHttp } from '../../lib/amberflo/http.ts';
 import { loadConfig } from '../../lib/config.ts';
 import {
@@ -8,10 +9,13 @@ import {
 } from '../../lib/dead-letters/failure-metadata.ts';
 import { createDependencies } from '../../lib/dependencies.ts';
 import { createBatchHandler } from '../../lib/provisioning/handle-batch.ts';
-import type { AmberfloEmulator } from '../../tools/amberflo-emulator/server.ts';
+import {
+  type AmberfloEmulator,
+  startAmberfloEmulator,
+} from '../../tools/amberflo-emulator/server.ts';
 import { createAmberfloClient } from './amberflo-client.ts';
 import { envFactory, lambdaContextFactory, sqsRecordFactory } from './factories.ts';
-import type { LocalAws } from './local-aws.ts';
+import { type LocalAws, startLocalAws } from './local-aws.ts';
 
 /** The Amberflo paths the provisioning workflow calls beyond `/customers`. */
 export const PRICING = '/payments/pricing/amberflo/customer-pricing';
@@ -25,6 +29,38 @@ export const COMMITMENT = {
   label: 'Annual commitment',
   cycles: 12,
   trueup: { minimumPayment: 1000, interval: 'MONTHLY' },
+};
+
+export type ProvisioningStack = { readonly aws: LocalAws; readonly amberflo: AmberfloEmulator };
+
+/**
+ * For a test file: starts fauxqs, dynalite and the emulator once (handing them to `started`), resets them before each
+ * test and stops them after the file. `metricsOff` keeps Powertools' EMF lines out of the output of tests that
+ * assert on no metric.
+ */
+export const useProvisioningStack = (
+  apiKey: string,
+  started: (stack: ProvisioningStack) => void,
+  { metricsOff = false }: { readonly metricsOff?: boolean } = {},
+): void => {
+  let stack: ProvisioningStack | undefined;
+  beforeAll(async () => {
+    const aws = await startLocalAws();
+    stack = { aws, amberflo: await startAmberfloEmulator({ port: 0, apiKey }) };
+    started(stack);
+  });
+  beforeEach(async () => {
+    if (metricsOff) vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    await stack?.aws.reset();
+    stack?.amberflo.reset();
+  });
+  afterEach(() => {
+    if (metricsOff) vi.unstubAllEnvs();
+  });
+  afterAll(async () => {
+    await stack?.amberflo.stop();
+    await stack?.aws.stop();
+  });
 };
 
 export type ProvisioningFixtureOptions = {

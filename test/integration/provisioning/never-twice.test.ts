@@ -1,14 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   EMULATOR_DEFAULT_PLAN_ID,
   type FaultKind,
 } from '../../../tools/amberflo-emulator/options.ts';
-import {
-  type AmberfloEmulator,
-  startAmberfloEmulator,
-} from '../../../tools/amberflo-emulator/server.ts';
+import type { AmberfloEmulator } from '../../../tools/amberflo-emulator/server.ts';
 import { accountCreatedFactory, lambdaContextFactory } from '../../helpers/factories.ts';
-import { type LocalAws, startLocalAws } from '../../helpers/local-aws.ts';
+import type { LocalAws } from '../../helpers/local-aws.ts';
 import {
   CHANGE_PLAN,
   COMMITMENT,
@@ -16,6 +13,7 @@ import {
   COMMITMENT_LIST,
   PRICING,
   provisioningFixture,
+  useProvisioningStack,
 } from '../../helpers/provisioning-fixture.ts';
 
 const API_KEY = 'never-twice-api-key-81d2';
@@ -25,21 +23,13 @@ describe('never write twice, never replace a chosen plan, never hide the reason 
   let aws: LocalAws;
   let amberflo: AmberfloEmulator;
 
-  beforeAll(async () => {
-    aws = await startLocalAws();
-    amberflo = await startAmberfloEmulator({ port: 0, apiKey: API_KEY });
-  });
-  beforeEach(async () => {
-    // These tests assert on no metric: metrics off keeps their EMF lines out of the test run's output.
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
-    await aws.reset();
-    amberflo.reset();
-  });
-  afterEach(() => vi.unstubAllEnvs());
-  afterAll(async () => {
-    await amberflo?.stop();
-    await aws?.stop();
-  });
+  useProvisioningStack(
+    API_KEY,
+    (stack) => {
+      ({ aws, amberflo } = stack);
+    },
+    { metricsOff: true },
+  );
 
   const { handler, record, failureOf, plansOf, client, deliverUntilSettled } = provisioningFixture(
     () => ({ aws, amberflo }),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lib/config.ts';
 import {
   FAILURE_ATTRIBUTE,
@@ -11,17 +11,15 @@ import { createDependencies, type DependencyOverrides } from '../../../lib/depen
 import { createBatchHandler } from '../../../lib/provisioning/handle-batch.ts';
 import { processRecord } from '../../../lib/provisioning/process-record.ts';
 import { EMULATOR_DEFAULT_PLAN_ID } from '../../../tools/amberflo-emulator/options.ts';
-import {
-  type AmberfloEmulator,
-  startAmberfloEmulator,
-} from '../../../tools/amberflo-emulator/server.ts';
+import type { AmberfloEmulator } from '../../../tools/amberflo-emulator/server.ts';
 import {
   accountCreatedFactory,
   envFactory,
   lambdaContextFactory,
   sqsRecordFactory,
 } from '../../helpers/factories.ts';
-import { type LocalAws, startLocalAws } from '../../helpers/local-aws.ts';
+import type { LocalAws } from '../../helpers/local-aws.ts';
+import { useProvisioningStack } from '../../helpers/provisioning-fixture.ts';
 
 const API_KEY = 'integration-api-key-5f1c9a';
 const PLAN = 'plan-pro';
@@ -30,24 +28,13 @@ describe('provisioning against fauxqs, dynalite and the Amberflo emulator', () =
   let aws: LocalAws;
   let amberflo: AmberfloEmulator;
 
-  beforeAll(async () => {
-    aws = await startLocalAws();
-    amberflo = await startAmberfloEmulator({ port: 0, apiKey: API_KEY });
-  });
-
-  beforeEach(async () => {
-    // These tests assert on no metric: metrics off keeps their EMF lines out of the test run's output.
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
-    await aws.reset();
-    amberflo.reset();
-  });
-
-  afterEach(() => vi.unstubAllEnvs());
-
-  afterAll(async () => {
-    await amberflo?.stop();
-    await aws?.stop();
-  });
+  useProvisioningStack(
+    API_KEY,
+    (stack) => {
+      ({ aws, amberflo } = stack);
+    },
+    { metricsOff: true },
+  );
 
   const buildDeps = (
     env: Record<string, string | undefined> = {},

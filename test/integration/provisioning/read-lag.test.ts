@@ -1,13 +1,10 @@
 import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WRITE_CLAIM_KEY_INFIX } from '../../../lib/provisioning/write-claims.ts';
 import { EMULATOR_DEFAULT_PLAN_ID } from '../../../tools/amberflo-emulator/options.ts';
-import {
-  type AmberfloEmulator,
-  startAmberfloEmulator,
-} from '../../../tools/amberflo-emulator/server.ts';
+import type { AmberfloEmulator } from '../../../tools/amberflo-emulator/server.ts';
 import { accountCreatedFactory, lambdaContextFactory } from '../../helpers/factories.ts';
-import { type LocalAws, startLocalAws } from '../../helpers/local-aws.ts';
+import type { LocalAws } from '../../helpers/local-aws.ts';
 import {
   CHANGE_PLAN,
   COMMITMENT,
@@ -15,6 +12,7 @@ import {
   COMMITMENT_LIST,
   PRICING,
   provisioningFixture,
+  useProvisioningStack,
 } from '../../helpers/provisioning-fixture.ts';
 
 const API_KEY = 'read-lag-api-key-5c1e';
@@ -31,17 +29,8 @@ describe('reads that lag writes for longer than the gap between deliveries (real
   let aws: LocalAws;
   let amberflo: AmberfloEmulator;
 
-  beforeAll(async () => {
-    aws = await startLocalAws();
-    amberflo = await startAmberfloEmulator({ port: 0, apiKey: API_KEY });
-  });
-  beforeEach(async () => {
-    await aws.reset();
-    amberflo.reset();
-  });
-  afterAll(async () => {
-    await amberflo?.stop();
-    await aws?.stop();
+  useProvisioningStack(API_KEY, (stack) => {
+    ({ aws, amberflo } = stack);
   });
 
   const { handler, record, failureOf, plansOf, client, deliverUntilSettled } = provisioningFixture(
